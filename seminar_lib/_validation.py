@@ -1,0 +1,63 @@
+"""Input checks shared by the public functions (messages: "Expected ... Received: ...")."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+
+def as_real_array(x, name: str) -> np.ndarray:
+    """Return ``x`` as a floating-point array; raise TypeError for non-numeric input."""
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:  # ragged lists and the like
+        raise TypeError(
+            f"Expected `{name}` to be an array of real numbers. Received: {type(x).__name__}"
+        ) from exc
+    if arr.dtype == bool or not (
+        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
+    ):
+        raise TypeError(
+            f"Expected `{name}` to be an array of real numbers. Received: {name}.dtype={arr.dtype}"
+        )
+    if np.issubdtype(arr.dtype, np.integer):
+        arr = arr.astype(np.float64)
+    return arr
+
+
+def check_ndim(arr: np.ndarray, ndim: int, name: str, layout: str) -> None:
+    """Raise ValueError unless ``arr`` has ``ndim`` dims; ``layout`` names them, e.g. "(N, D)"."""
+    if arr.ndim != ndim:
+        raise ValueError(
+            f"Expected `{name}` with {ndim} dims {layout}. Received: {name}.shape={arr.shape}"
+        )
+
+
+def check_positive(value, name: str) -> float:
+    """Return ``value`` as float; raise TypeError/ValueError unless it is a finite real > 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            f"Expected `{name}` to be a real number. Received: {name}={value!r}"
+        )
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"Expected `{name}` > 0. Received: {name}={value!r}")
+    return float(value)
+
+
+def check_positive_int(value, name: str) -> int:
+    """Return ``value`` as int; raise TypeError/ValueError unless it is an int >= 1."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"Expected `{name}` to be an int. Received: {name}={value!r}")
+    if value < 1:
+        raise ValueError(f"Expected `{name}` >= 1. Received: {name}={value!r}")
+    return int(value)
+
+
+def check_bool(value, name: str) -> bool:
+    """Raise TypeError unless ``value`` is a bool."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(
+            f"Expected `{name}` to be True or False. Received: {name}={value!r}"
+        )
+    return bool(value)

@@ -1,0 +1,404 @@
+"""Figure helpers of the course.
+
+Every helper takes ``ax=None``, draws on that Axes (a new figure when it is None) and returns
+the Axes; none calls ``plt.show()``. Call :func:`seminar_lib.setup_notebook` first so that
+Japanese text renders with IPAexGothic.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from seminar_lib._validation import as_real_array, check_ndim, check_positive_int
+
+__all__ = [
+    "draw_network",
+    "plot_activations",
+    "plot_class_counts",
+    "plot_decision_boundary",
+    "plot_nested_sets",
+    "plot_pixel_values",
+    "plot_timeline",
+    "show_images",
+]
+
+#: Colours of classes 0 and 1 (colour-blind safe blue and orange) and of further classes.
+CLASS_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
+CLASS_MARKERS = ("o", "s", "^", "D", "v", "P")
+
+
+def _axes(ax, figsize=None):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def plot_activations(
+    functions, x=None, ax=None, title=None, xlabel="入力 $X$", ylabel=None
+):
+    """Plot activation functions (or their derivatives) against their input.
+
+    Parameters
+    ----------
+    functions : dict[str, callable]
+        Legend label -> element-wise function.
+    x : array_like of shape (M,), optional
+        Inputs; default 601 points in [-6, 6].
+    """
+    if not isinstance(functions, dict) or not functions:
+        raise TypeError(
+            "Expected `functions` to be a non-empty dict {label: function}. "
+            f"Received: {type(functions).__name__}"
+        )
+    x = np.linspace(-6.0, 6.0, 601) if x is None else as_real_array(x, "x")
+    check_ndim(x, 1, "x", "(M,)")
+    ax = _axes(ax)
+    for label, f in functions.items():
+        ax.plot(x, f(x), label=label, linewidth=2)
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel if ylabel is not None else "出力 $f(X)$")
+    if title:
+        ax.set_title(title)
+    ax.legend()
+    return ax
+
+
+def plot_decision_boundary(
+    predict, X, y, ax=None, title=None, resolution=300, padding=0.5, class_names=None
+):
+    """Colour the input plane by the class a 2-input classifier predicts, and plot the samples.
+
+    Parameters
+    ----------
+    predict : callable
+        Maps an array (M, 2) to predicted classes (M,) (ints, or scores thresholded at 0.5).
+    X : array_like of shape (N, 2)
+        Samples.
+    y : array_like of shape (N,)
+        Their classes 0, 1, ...
+    class_names : sequence of str, optional
+        Legend labels per class (default "クラス 0", "クラス 1", ...).
+    """
+    X = as_real_array(X, "X")
+    check_ndim(X, 2, "X", "(N, 2)")
+    if X.shape[1] != 2:
+        raise ValueError(
+            f"Expected `X` with 2 columns (N, 2). Received: X.shape={X.shape}"
+        )
+    y = np.asarray(y)
+    if y.shape != (X.shape[0],):
+        raise ValueError(
+            f"Expected `y` with shape ({X.shape[0]},). Received: y.shape={y.shape}"
+        )
+    resolution = check_positive_int(resolution, "resolution")
+    classes = np.unique(y).astype(int)
+    num_classes = max(int(classes.max()) + 1, 2)
+    names = class_names or [f"クラス {k}" for k in range(num_classes)]
+
+    (x1_min, x2_min), (x1_max, x2_max) = (
+        X.min(axis=0) - padding,
+        X.max(axis=0) + padding,
+    )
+    g1, g2 = np.meshgrid(
+        np.linspace(x1_min, x1_max, resolution), np.linspace(x2_min, x2_max, resolution)
+    )
+    grid = np.column_stack([g1.ravel(), g2.ravel()])  # (M, 2), M = resolution**2
+    z = np.asarray(predict(grid), dtype=float).reshape(g1.shape)
+    if num_classes == 2 and np.all((z >= 0) & (z <= 1)):
+        z = (z > 0.5).astype(float)  # scores or probabilities -> classes
+
+    from matplotlib.colors import ListedColormap
+
+    ax = _axes(ax)
+    cmap = ListedColormap(CLASS_COLORS[:num_classes])
+    levels = np.arange(num_classes + 1) - 0.5
+    ax.contourf(g1, g2, z, levels=levels, cmap=cmap, alpha=0.2)
+    if num_classes == 2:
+        ax.contour(g1, g2, z, levels=[0.5], colors="black", linewidths=1.5)
+    for k in classes:
+        mask = y == k
+        ax.scatter(
+            X[mask, 0],
+            X[mask, 1],
+            s=80,
+            c=CLASS_COLORS[k % len(CLASS_COLORS)],
+            marker=CLASS_MARKERS[k % len(CLASS_MARKERS)],
+            edgecolors="black",
+            label=names[k],
+            zorder=3,
+        )
+    ax.set_xlim(x1_min, x1_max)
+    ax.set_ylim(x2_min, x2_max)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.set_aspect("equal")
+    ax.grid(False)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def show_images(images, labels=None, ncols=10, ax=None, title=None, cmap="gray"):
+    """Show a batch of images as one tiled grid, each with its label above it.
+
+    Parameters
+    ----------
+    images : array_like of shape (N, H, W), or (N, H*W) for square images
+    labels : sequence of length N, optional
+        Shown above each image (ints or strings).
+    ncols : int
+        Images per row.
+    """
+    images = as_real_array(images, "images")
+    if images.ndim == 2:  # (N, H*W) -> (N, H, W) for square images
+        side = round(np.sqrt(images.shape[1]))
+        if side * side != images.shape[1]:
+            raise ValueError(
+                "Expected `images` with 3 dims (N, H, W), or 2 dims (N, H*W) of square images. "
+                f"Received: images.shape={images.shape}"
+            )
+        images = images.reshape(-1, side, side)
+    check_ndim(images, 3, "images", "(N, H, W)")
+    n, h, w = images.shape
+    if labels is not None and len(labels) != n:
+        raise ValueError(
+            f"Expected {n} labels, one per image. Received: {len(labels)} labels"
+        )
+    ncols = min(check_positive_int(ncols, "ncols"), n)
+    nrows = -(-n // ncols)
+    pad = max(1, w // 14)
+    top = (
+        int(h * 0.45) if labels is not None else pad
+    )  # room for the label above each tile
+    cell_h, cell_w = h + top, w + pad
+    canvas = np.full((nrows * cell_h, ncols * cell_w - pad), np.nan)
+    for i, img in enumerate(images):
+        r, c = divmod(i, ncols)
+        canvas[r * cell_h + top : r * cell_h + top + h, c * cell_w : c * cell_w + w] = (
+            img
+        )
+
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(min(1.0 * ncols, 12), 1.25 * nrows + 0.3))
+    cm = plt.get_cmap(cmap).with_extremes(bad="white")
+    ax.imshow(canvas, cmap=cm, interpolation="nearest")
+    if labels is not None:
+        for i, label in enumerate(labels):
+            r, c = divmod(i, ncols)
+            ax.text(
+                c * cell_w + w / 2,
+                r * cell_h + top * 0.55,
+                str(label),
+                ha="center",
+                va="center",
+                fontsize=10,
+            )
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_pixel_values(image, ax=None, title=None, annotate=False):
+    """Show one grayscale image as a heatmap of its pixel values, with a colour bar.
+
+    Parameters
+    ----------
+    image : array_like of shape (H, W)
+    annotate : bool
+        Write each non-zero value in its pixel (readable for small images or large figures).
+    """
+    image = as_real_array(image, "image")
+    check_ndim(image, 2, "image", "(H, W)")
+    ax = _axes(ax, figsize=(6, 5))
+    im = ax.imshow(image, cmap="gray_r", interpolation="nearest")
+    ax.figure.colorbar(im, ax=ax, label="画素値")
+    if annotate:
+        vmax = image.max() if image.size else 0
+        for (r, c), v in np.ndenumerate(image):
+            if v:
+                color = "white" if v > vmax / 2 else "black"
+                ax.text(
+                    c, r, f"{v:g}", ha="center", va="center", fontsize=5, color=color
+                )
+    ax.set_xlabel("列 (横方向の位置)")
+    ax.set_ylabel("行 (縦方向の位置)")
+    ax.grid(False)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_class_counts(y, class_names=None, ax=None, title=None):
+    """Bar chart of how many samples each class has, with the counts written on the bars.
+
+    Parameters
+    ----------
+    y : array_like of shape (N,)
+        Integer class labels 0..K-1.
+    class_names : sequence of str, optional
+        Tick labels (default: the class ids).
+    """
+    y = np.asarray(y)
+    if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(
+            f"Expected `y` with 1 dim (N,) of integer labels. Received: y.shape={y.shape}, "
+            f"y.dtype={y.dtype}"
+        )
+    counts = np.bincount(y, minlength=len(class_names) if class_names else 0)
+    ax = _axes(ax)
+    bars = ax.bar(np.arange(len(counts)), counts, color=CLASS_COLORS[0])
+    ax.bar_label(bars, fontsize=8)
+    ax.set_xticks(np.arange(len(counts)))
+    if class_names:
+        ax.set_xticklabels(class_names)
+    ax.set_xlabel("クラス (ラベル)")
+    ax.set_ylabel("枚数")
+    ax.grid(axis="x", visible=False)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def draw_network(layer_sizes, ax=None, layer_names=None, title=None):
+    """Draw a fully connected network: one column of neurons per layer, every pair linked.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        Neurons per layer, input layer first.
+    layer_names : sequence of str, optional
+        A caption under each column.
+    """
+    sizes = [check_positive_int(s, "layer_sizes[i]") for s in layer_sizes]
+    if len(sizes) < 2:
+        raise ValueError(
+            f"Expected at least 2 layers. Received: layer_sizes={list(layer_sizes)}"
+        )
+    if layer_names is not None and len(layer_names) != len(sizes):
+        raise ValueError(
+            f"Expected {len(sizes)} layer names. Received: {len(layer_names)} names"
+        )
+    ax = _axes(ax)
+    top = max(sizes)
+    pos = [[(i, (s - 1) / 2 - j) for j in range(s)] for i, s in enumerate(sizes)]
+    for left, right in itertools.pairwise(pos):
+        for x0, y0 in left:
+            for x1, y1 in right:
+                ax.plot(
+                    [x0, x1], [y0, y1], color="gray", linewidth=0.6, alpha=0.6, zorder=1
+                )
+    for i, layer in enumerate(pos):
+        color = (
+            CLASS_COLORS[0]
+            if i == 0
+            else CLASS_COLORS[1]
+            if i == len(pos) - 1
+            else "#2ca02c"
+        )
+        xs, ys = zip(*layer)
+        ax.scatter(xs, ys, s=220, color=color, edgecolors="black", zorder=2)
+    if layer_names is not None:
+        for i, name in enumerate(layer_names):
+            ax.text(i, -(top - 1) / 2 - 0.9, name, ha="center", va="top", fontsize=10)
+    ax.set_xlim(-0.5, len(sizes) - 0.5)
+    ax.set_ylim(-(top - 1) / 2 - 1.6, (top - 1) / 2 + 0.6)
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_timeline(events, eras=(), ax=None, title=None):
+    """A timeline: shaded eras (booms and winters) and labelled milestone years.
+
+    Parameters
+    ----------
+    events : sequence of (year, label)
+        Milestones; labels alternate above and below the axis to avoid overlap.
+    eras : sequence of (start_year, end_year, label, color)
+        Shaded spans with a caption.
+    """
+    events = sorted(events)
+    if not events:
+        raise ValueError("Expected at least one (year, label) event. Received: none")
+    ax = _axes(ax, figsize=(11, 4.6))
+    for start, end, label, color in eras:
+        ax.axvspan(start, end, color=color, alpha=0.25, linewidth=0)
+        ax.text((start + end) / 2, 3.55, label, ha="center", va="center", fontsize=10)
+    ax.axhline(0, color="black", linewidth=1.2)
+    heights = (1.2, -1.2, 2.4, -2.4)
+    for i, (year, label) in enumerate(events):
+        h = heights[i % len(heights)]
+        ax.plot([year, year], [0, h], color="gray", linewidth=0.8)
+        ax.scatter([year], [0], color="black", s=20, zorder=3)
+        va = "bottom" if h > 0 else "top"
+        ax.text(
+            year,
+            h,
+            f"{label}\n({year})" if h > 0 else f"({year})\n{label}",
+            ha="center",
+            va=va,
+            fontsize=8.5,
+        )
+    years = [year for year, _ in events] + [e for era in eras for e in era[:2]]
+    ax.set_xlim(min(years) - 3, max(years) + 3)
+    ax.set_ylim(-4.2, 4.0)
+    ax.set_yticks([])
+    ax.set_xlabel("年")
+    ax.grid(False)
+    ax.spines["left"].set_visible(False)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_nested_sets(labels, ax=None, title=None, notes=None):
+    """Nested ellipses, outermost first: how broader and narrower terms contain each other.
+
+    Parameters
+    ----------
+    labels : sequence of str
+        Outermost set first (e.g. AI, machine learning, deep learning).
+    notes : sequence of str, optional
+        A smaller line of explanation under each label.
+    """
+    from matplotlib.patches import Ellipse
+
+    labels = list(labels)
+    if not labels:
+        raise ValueError("Expected at least one label. Received: none")
+    ax = _axes(ax, figsize=(6.4, 4.6))
+    k = len(labels)
+    for i, label in enumerate(labels):
+        width, height = 10 - 2.6 * i, 7 - 2.0 * i
+        cy = -0.9 * i
+        ax.add_patch(
+            Ellipse(
+                (0, cy),
+                width,
+                height,
+                facecolor=CLASS_COLORS[i % 6],
+                alpha=0.25,
+                edgecolor="black",
+            )
+        )
+        y_text = cy + height / 2 - (0.55 if i < k - 1 else height / 2)
+        ax.text(0, y_text, label, ha="center", va="center", fontsize=13)
+        if notes:
+            ax.text(0, y_text - 0.45, notes[i], ha="center", va="center", fontsize=9)
+    ax.set_xlim(-5.2, 5.2)
+    ax.set_ylim(-3.7, 3.7)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return ax

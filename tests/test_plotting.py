@@ -1,0 +1,99 @@
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from seminar_lib import functions as F  # noqa: E402
+from seminar_lib import plotting as P  # noqa: E402
+from seminar_lib.datasets import logic_gate  # noqa: E402
+from seminar_lib.perceptron import Perceptron  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def test_plot_activations_draws_the_given_functions():
+    x = np.linspace(-2, 2, 5)
+    ax = P.plot_activations({"シグモイド": F.sigmoid, "ReLU": F.relu}, x=x, title="活性化関数")
+    lines = [line for line in ax.get_lines() if line.get_label() in ("シグモイド", "ReLU")]
+    assert [line.get_label() for line in lines] == ["シグモイド", "ReLU"]
+    np.testing.assert_allclose(lines[1].get_ydata(), [0, 0, 0, 1, 2])
+    assert ax.get_title() == "活性化関数" and ax.get_xlabel() == "入力 $X$"
+
+
+def test_helpers_draw_on_the_given_axes():
+    fig, axes = plt.subplots(1, 3)
+    X, y = logic_gate("AND")
+    assert P.plot_decision_boundary(Perceptron(2).fit(X, y).predict, X, y, ax=axes[0]) is axes[0]
+    assert P.show_images(np.zeros((4, 8, 8)), [1, 2, 3, 4], ax=axes[1]) is axes[1]
+    assert P.plot_class_counts(np.array([0, 1, 1]), ax=axes[2]) is axes[2]
+
+
+def test_decision_boundary_colours_the_plane_by_prediction():
+    X, y = logic_gate("AND")
+    p = Perceptron(2).fit(X, y)
+    ax = P.plot_decision_boundary(p.predict, X, y, resolution=50, class_names=["0", "1"])
+    assert ax.get_xlabel() == "$x_1$" and ax.get_ylabel() == "$x_2$"
+    from matplotlib.collections import PathCollection
+
+    points = np.vstack([c.get_offsets() for c in ax.collections if isinstance(c, PathCollection)])
+    assert sorted(map(tuple, points)) == sorted(map(tuple, X))  # every sample is plotted
+    assert ax.get_legend_handles_labels()[1] == ["0", "1"]
+
+
+def test_show_images_tiles_images_and_labels():
+    images = np.arange(6 * 4 * 4).reshape(6, 4, 4)
+    ax = P.show_images(images, labels=list("abcdef"), ncols=3)
+    canvas = ax.get_images()[0].get_array()
+    assert [t.get_text() for t in ax.texts] == list("abcdef")
+    assert canvas.shape[1] == 3 * 4 + 2 * 1  # three tiles, two gaps of one pixel
+    # The first image sits under its label, unchanged.
+    top = int(4 * 0.45)
+    np.testing.assert_array_equal(canvas[top : top + 4, :4], images[0])
+    flat = P.show_images(images.reshape(6, 16), ncols=6)  # flattened square images work too
+    assert flat.get_images()[0].get_array().shape == (4 + 1, 6 * 4 + 5)
+
+
+def test_class_counts_writes_the_counts():
+    ax = P.plot_class_counts(np.array([0, 0, 2]), class_names=["a", "b", "c"])
+    assert [round(b.get_height()) for b in ax.patches] == [2, 0, 1]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b", "c"]
+
+
+def test_figure_helpers_for_the_story():
+    ax = P.draw_network([2, 3, 1], layer_names=["入力層", "中間層", "出力層"])
+    assert len(ax.get_lines()) == 2 * 3 + 3 * 1  # every pair of neighbouring neurons linked
+    ax = P.plot_timeline([(1958, "パーセプトロン"), (1943, "形式ニューロン")], [(1956, 1969, "第1次", "orange")])
+    assert "(1943)" in ax.texts[1].get_text() or "(1943)" in ax.texts[2].get_text()
+    ax = P.plot_nested_sets(["AI", "機械学習", "深層学習"])
+    assert [t.get_text() for t in ax.texts] == ["AI", "機械学習", "深層学習"]
+    ax = P.plot_pixel_values(np.eye(3) * 255, annotate=True)
+    assert [t.get_text() for t in ax.texts] == ["255", "255", "255"]
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: P.plot_activations([F.relu]), TypeError, r"Expected `functions` to be a non-empty dict"),
+        (lambda: P.plot_decision_boundary(None, np.ones((4, 3)), np.ones(4)), ValueError,
+         r"Expected `X` with 2 columns \(N, 2\). Received: X.shape=\(4, 3\)"),
+        (lambda: P.plot_decision_boundary(None, np.ones((4, 2)), np.ones(3)), ValueError,
+         r"Expected `y` with shape \(4,\). Received: y.shape=\(3,\)"),
+        (lambda: P.show_images(np.ones((2, 10))), ValueError, r"or 2 dims \(N, H\*W\) of square images"),
+        (lambda: P.show_images(np.ones((2, 4, 4)), labels=[1]), ValueError, r"Expected 2 labels"),
+        (lambda: P.show_images(np.ones(5)), ValueError, r"Expected `images` with 3 dims \(N, H, W\)"),
+        (lambda: P.plot_pixel_values(np.ones(5)), ValueError, r"Expected `image` with 2 dims \(H, W\)"),
+        (lambda: P.plot_class_counts(np.ones(3)), ValueError, r"integer labels"),
+        (lambda: P.draw_network([3]), ValueError, r"Expected at least 2 layers"),
+        (lambda: P.plot_timeline([]), ValueError, r"Expected at least one \(year, label\) event"),
+    ],
+)
+def test_bad_input_messages(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

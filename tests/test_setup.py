@@ -1,0 +1,96 @@
+import os
+import random
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+import seminar_lib
+
+
+def run_python(code: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TF_")}
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300
+    )
+
+
+def test_import_does_not_import_tensorflow_or_matplotlib():
+    result = run_python(
+        "import sys, seminar_lib, seminar_lib.functions, seminar_lib.perceptron, "
+        "seminar_lib.datasets, seminar_lib.plotting, seminar_lib.exercises, seminar_lib.gradcheck\n"
+        "print(sorted(m for m in ('tensorflow', 'keras', 'matplotlib') if m in sys.modules))"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_setup_sets_tf_environment_before_import_and_writes_nothing_to_stderr():
+    result = run_python(
+        "import os, sys, seminar_lib\n"
+        "assert 'tensorflow' not in sys.modules\n"
+        "rng = seminar_lib.setup_notebook(3)\n"
+        "import tensorflow as tf\n"
+        "print(os.environ['TF_ENABLE_ONEDNN_OPTS'], os.environ['TF_CPP_MIN_LOG_LEVEL'])\n"
+        "print(float(tf.random.uniform(())))\n"
+        "print(rng.integers(1000))\n"
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.split()
+    assert lines[:2] == ["0", "2"]
+    assert lines[3] == str(np.random.default_rng(3).integers(1000))
+    assert result.stderr == ""  # not even TensorFlow's pre-logging lines
+    again = run_python(
+        "import seminar_lib, tensorflow as tf\nseminar_lib.setup_notebook(3)\n"
+        "print(float(tf.random.uniform(())))"
+    )
+    assert again.stdout.split()[0] == lines[2]  # Keras/TensorFlow seeded the same way
+
+
+def test_setup_seeds_python_numpy_and_returns_a_generator():
+    rng = seminar_lib.setup_notebook(7)
+    assert isinstance(rng, np.random.Generator)
+    first = (random.random(), np.random.rand(), rng.random())
+    rng = seminar_lib.setup_notebook(7)  # a second call is harmless and re-seeds
+    assert (random.random(), np.random.rand(), rng.random()) == first
+    assert os.environ["TF_ENABLE_ONEDNN_OPTS"] == "0"
+    assert os.environ["TF_CPP_MIN_LOG_LEVEL"] == "2"
+
+
+def test_setup_turns_on_japanese_fonts_without_missing_glyphs(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib import font_manager
+
+    seminar_lib.setup_notebook(0)
+    assert matplotlib.rcParams["font.family"] == ["IPAexGothic"]
+    assert "ipaexg" in font_manager.findfont("IPAexGothic").lower()
+    fig, ax = plt.subplots()
+    ax.set_title("活性化関数とパーセプトロン −1")
+    ax.plot([-1, 1], [-1, 1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph ... missing from font" would raise
+        fig.savefig(tmp_path / "ja.png")
+    plt.close(fig)
+    assert (tmp_path / "ja.png").stat().st_size > 1000
+
+
+@pytest.mark.parametrize(
+    ("seed", "error", "message"),
+    [
+        (-1, ValueError, r"Expected `seed` >= 0. Received: seed=-1"),
+        (1.5, TypeError, r"Expected `seed` to be an int. Received: seed=1.5"),
+        (True, TypeError, r"Expected `seed` to be an int. Received: seed=True"),
+    ],
+)
+def test_setup_rejects_bad_seeds(seed, error, message):
+    with pytest.raises(error, match=message):
+        seminar_lib.setup_notebook(seed)
+
+
+def test_version():
+    assert seminar_lib.__version__ == "0.1.0"
