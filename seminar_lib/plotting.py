@@ -119,7 +119,7 @@ def plot_decision_boundary(
     cmap = ListedColormap(CLASS_COLORS[:num_classes])
     levels = np.arange(num_classes + 1) - 0.5
     ax.contourf(g1, g2, z, levels=levels, cmap=cmap, alpha=0.2)
-    if num_classes == 2:
+    if num_classes == 2 and z.min() != z.max():  # a line only where both classes appear
         ax.contour(g1, g2, z, levels=[0.5], colors="black", linewidths=1.5)
     for k in classes:
         mask = y == k
@@ -308,9 +308,9 @@ def draw_network(layer_sizes, ax=None, layer_names=None, title=None):
         ax.scatter(xs, ys, s=220, color=color, edgecolors="black", zorder=2)
     if layer_names is not None:
         for i, name in enumerate(layer_names):
-            ax.text(i, -(top - 1) / 2 - 0.9, name, ha="center", va="top", fontsize=10)
+            ax.text(i, -(top - 1) / 2 - 0.45, name, ha="center", va="top", fontsize=10)
     ax.set_xlim(-0.5, len(sizes) - 0.5)
-    ax.set_ylim(-(top - 1) / 2 - 1.6, (top - 1) / 2 + 0.6)
+    ax.set_ylim(-(top - 1) / 2 - (1.0 if layer_names is not None else 0.5), (top - 1) / 2 + 0.5)
     ax.set_axis_off()
     if title:
         ax.set_title(title)
