@@ -1,0 +1,77 @@
+"""Measure the foundation's speed targets side by side in one run (issue: session 1).
+
+    .venv/bin/python bench/bench_foundation.py [--repeat 5]
+
+Prints, for each quantity, the median over fresh processes and its ratio to the target
+(a ratio below 1.0 meets the target):
+- ``import seminar_lib`` (target 0.5 s), next to ``import numpy`` alone for scale;
+- ``load_mnist()`` in a fresh process, i.e. decompression and SHA-256 verification (target 1 s);
+- execution of notebooks/01_neuron_perceptron.ipynb with the project's execute code path,
+  into a temporary copy (target 60 s; run once).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def time_python(code: str, repeat: int) -> float:
+    """Median wall time of ``code`` measured inside fresh interpreters (start-up excluded)."""
+    probe = f"import time\nt0 = time.perf_counter()\n{code}\nprint(time.perf_counter() - t0)"
+    times = []
+    for _ in range(repeat):
+        out = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+        )
+        times.append(float(out.stdout.split()[-1]))
+    return statistics.median(times)
+
+
+def time_notebook(name: str) -> float:
+    from seminar_lib.course import execute_notebook
+
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / name
+        shutil.copy(ROOT / "notebooks" / name, copy)
+        t0 = time.perf_counter()
+        execute_notebook(copy)
+        return time.perf_counter() - t0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--skip-notebook", action="store_true")
+    args = parser.parse_args()
+
+    rows = [
+        ("import numpy (for scale)", time_python("import numpy", args.repeat), None),
+        ("import seminar_lib", time_python("import seminar_lib", args.repeat), 0.5),
+        (
+            "load_mnist() cold",
+            time_python(
+                "from seminar_lib.datasets import load_mnist\nload_mnist()", args.repeat
+            ),
+            1.0,
+        ),
+    ]
+    if not args.skip_notebook:
+        rows.append(("execute 01_neuron_perceptron", time_notebook("01_neuron_perceptron.ipynb"), 60.0))
+    print(f"{'what':32s} {'seconds':>9s} {'target':>8s} {'ratio':>7s}")
+    for what, seconds, target in rows:
+        ratio = f"{seconds / target:7.3f}" if target else "      -"
+        tgt = f"{target:8.1f}" if target else "       -"
+        print(f"{what:32s} {seconds:9.3f} {tgt} {ratio}")
+
+
+if __name__ == "__main__":
+    main()
