@@ -58,14 +58,14 @@ def main() -> None:
         ("import seminar_lib", time_python("import seminar_lib", args.repeat), 0.5),
         (
             "load_mnist() cold",
-            time_python(
-                "from seminar_lib.datasets import load_mnist\nload_mnist()", args.repeat
-            ),
+            time_python("from seminar_lib.datasets import load_mnist\nload_mnist()", args.repeat),
             1.0,
         ),
     ]
     if not args.skip_notebook:
-        rows.append(("execute 01_neuron_perceptron", time_notebook("01_neuron_perceptron.ipynb"), 60.0))
+        rows.append(
+            ("execute 01_neuron_perceptron", time_notebook("01_neuron_perceptron.ipynb"), 60.0)
+        )
     print(f"{'what':32s} {'seconds':>9s} {'target':>8s} {'ratio':>7s}")
     for what, seconds, target in rows:
         ratio = f"{seconds / target:7.3f}" if target else "      -"

@@ -4,8 +4,9 @@
 drivers TensorFlow 2.21 still writes two lines per shared library through Abseil *before* Abseil's
 logging is initialised, which no environment variable controls. ipykernel forwards such C-level
 writes into the notebook as stderr, and so does CUDA's answer when TensorFlow first looks for a
-GPU on a machine that has none. So the import and that first look run with file descriptor 2 captured; the known
-harmless lines are dropped and anything else is written to ``sys.stderr`` unchanged.
+GPU on a machine that has none. So the import and that first look run with file descriptor 2
+captured; the known harmless lines are dropped and anything else is written to ``sys.stderr``
+unchanged.
 """
 
 from __future__ import annotations
@@ -46,11 +47,7 @@ def import_keras():
             os.close(saved_fd)
         captured.seek(0)
         text = captured.read().decode("utf-8", errors="replace")
-    kept = [
-        line
-        for line in text.splitlines()
-        if line.strip() and not _HARMLESS.search(line)
-    ]
+    kept = [line for line in text.splitlines() if line.strip() and not _HARMLESS.search(line)]
     if kept:
         print("\n".join(kept), file=sys.stderr)
     return keras

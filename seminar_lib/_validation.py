@@ -37,9 +37,7 @@ def check_ndim(arr: np.ndarray, ndim: int, name: str, layout: str) -> None:
 def check_positive(value, name: str) -> float:
     """Return ``value`` as float; raise TypeError/ValueError unless it is a finite real > 0."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(
-            f"Expected `{name}` to be a real number. Received: {name}={value!r}"
-        )
+        raise TypeError(f"Expected `{name}` to be a real number. Received: {name}={value!r}")
     if not np.isfinite(value) or value <= 0:
         raise ValueError(f"Expected `{name}` > 0. Received: {name}={value!r}")
     return float(value)
@@ -57,7 +55,5 @@ def check_positive_int(value, name: str) -> int:
 def check_bool(value, name: str) -> bool:
     """Raise TypeError unless ``value`` is a bool."""
     if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(
-            f"Expected `{name}` to be True or False. Received: {name}={value!r}"
-        )
+        raise TypeError(f"Expected `{name}` to be True or False. Received: {name}={value!r}")
     return bool(value)

@@ -147,12 +147,8 @@ def _read_idx(path: Path, sha256: str, shape: tuple[int, ...]) -> np.ndarray:
     # IDX header: 2 zero bytes, dtype code 0x08 (uint8), number of dims, then big-endian sizes.
     ndim = raw[3]
     dims = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
-    if (
-        raw[:3] != b"\x00\x00\x08" or dims != shape
-    ):  # cannot happen with a matching checksum
-        raise DatasetError(
-            f"Unexpected IDX header in {path}: dims={dims}, expected {shape}."
-        )
+    if raw[:3] != b"\x00\x00\x08" or dims != shape:  # cannot happen with a matching checksum
+        raise DatasetError(f"Unexpected IDX header in {path}: dims={dims}, expected {shape}.")
     arr = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
     _CACHE[key] = arr
     return arr
@@ -205,9 +201,7 @@ def load_mnist(normalize: bool = False, flatten: bool = False, one_hot: bool = F
     return _load_idx_dataset("mnist", normalize, flatten, one_hot)
 
 
-def load_fashion_mnist(
-    normalize: bool = False, flatten: bool = False, one_hot: bool = False
-):
+def load_fashion_mnist(normalize: bool = False, flatten: bool = False, one_hot: bool = False):
     """Load Fashion-MNIST (Zalando) from ``data/fashion-mnist``; same arguments and shapes as
     :func:`load_mnist`. Class names: ``FASHION_MNIST_CLASSES`` (English) and
     ``FASHION_MNIST_CLASSES_JA`` (Japanese), indexed by label."""
@@ -240,14 +234,10 @@ def logic_gate(name: str):
         The gate's output for each row of ``X``.
     """
     if not isinstance(name, str):
-        raise TypeError(
-            f"Expected `name` to be a str such as 'AND'. Received: name={name!r}"
-        )
+        raise TypeError(f"Expected `name` to be a str such as 'AND'. Received: name={name!r}")
     key = name.strip().upper()
     if key not in LOGIC_GATES:
-        raise ValueError(
-            f"Unknown logic gate {name!r}. Expected one of: {', '.join(LOGIC_GATES)}."
-        )
+        raise ValueError(f"Unknown logic gate {name!r}. Expected one of: {', '.join(LOGIC_GATES)}.")
     X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)  # (4, 2)
     y = np.array(LOGIC_GATES[key], dtype=np.int64)  # (4,)
     return X, y

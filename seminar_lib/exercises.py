@@ -51,9 +51,7 @@ def _call(fn, *args):
             "まだ実装されていません。raise NotImplementedError の行を消して実装してください。",
         )
     except Exception as exc:  # noqa: BLE001 -- any failure of the answer is reported
-        return None, Feedback(
-            False, f"実行中にエラーが出ました: {type(exc).__name__}: {exc}"
-        )
+        return None, Feedback(False, f"実行中にエラーが出ました: {type(exc).__name__}: {exc}")
 
 
 def check_perceptron(perceptron) -> Feedback:
@@ -86,9 +84,7 @@ def check_perceptron(perceptron) -> Feedback:
             )
         if value != expected:
             hint = (
-                " しきい値ちょうど (= θ) のときは発火しない (0) ことに注意。"
-                if x1 == 0.3
-                else ""
+                " しきい値ちょうど (= θ) のときは発火しない (0) ことに注意。" if x1 == 0.3 else ""
             )
             return Feedback(
                 False,
@@ -103,13 +99,15 @@ def check_perceptron(perceptron) -> Feedback:
     if out.shape != x1.shape:
         return Feedback(
             False,
-            f"配列 x1 (形 {x1.shape}) を渡したら同じ形の配列を返してください（返り値の形: {out.shape}）。"
+            f"配列 x1 (形 {x1.shape}) を渡したら同じ形の配列を返してください"
+            f"（返り値の形: {out.shape}）。"
             " if 文ではなく np.where や比較演算 (>) を使うと配列のまま計算できます。",
         )
     if not np.array_equal(out, (0.5 * x1 + 0.5 - 0.7 > 0).astype(int)):
         return Feedback(
             False,
-            "配列を入力したときの値が違います。要素ごとに w1*x1 + w2*x2 - theta > 0 を判定してください。",
+            "配列を入力したときの値が違います。"
+            "要素ごとに w1*x1 + w2*x2 - theta > 0 を判定してください。",
         )
     return Feedback(True, "スカラーでも配列でも正しく発火を判定できています。")
 
@@ -125,25 +123,18 @@ def check_gate_weights(gate: str, w1: float, w2: float, theta: float) -> Feedbac
     y_hat = (X @ w - theta > 0).astype(int)  # (4, 2) @ (2,) -> (4,)
     wrong = [
         f"{tuple(int(v) for v in x)} -> {p} (正しくは {t})"
-        for x, p, t in zip(X, y_hat, y)
+        for x, p, t in zip(X, y_hat, y, strict=True)
         if p != t
     ]
     if wrong:
         extra = ""
         if gate.upper() == "XOR":
-            extra = (
-                " XOR は 1 つのニューロンでは作れません（この回の後半で確かめます）。"
-            )
+            extra = " XOR は 1 つのニューロンでは作れません（この回の後半で確かめます）。"
         return Feedback(
             False,
-            f"{gate.upper()} と合わない入力があります: "
-            + ", ".join(wrong)
-            + "。"
-            + extra,
+            f"{gate.upper()} と合わない入力があります: " + ", ".join(wrong) + "。" + extra,
         )
-    return Feedback(
-        True, f"w1={w1:g}, w2={w2:g}, θ={theta:g} で {gate.upper()} になります。"
-    )
+    return Feedback(True, f"w1={w1:g}, w2={w2:g}, θ={theta:g} で {gate.upper()} になります。")
 
 
 def check_sigmoid_grad(sigmoid_grad_fn) -> Feedback:
@@ -164,12 +155,14 @@ def check_sigmoid_grad(sigmoid_grad_fn) -> Feedback:
             if g == 2.0 and np.allclose(out, expected / g, atol=1e-6):
                 return Feedback(
                     False,
-                    "g = 2 のとき値が半分です。合成関数の微分で出てくるゲイン g を掛け忘れていませんか？",
+                    "g = 2 のとき値が半分です。"
+                    "合成関数の微分で出てくるゲイン g を掛け忘れていませんか？",
                 )
             if np.allclose(out, sigmoid(x, g), atol=1e-6):
                 return Feedback(
                     False,
-                    "シグモイド関数そのものを返しています。その微分 g·f(X)·(1 − f(X)) を返してください。",
+                    "シグモイド関数そのものを返しています。"
+                    "その微分 g·f(X)·(1 − f(X)) を返してください。",
                 )
             i = int(np.argmax(np.abs(out - expected)))
             return Feedback(
@@ -182,7 +175,7 @@ def check_sigmoid_grad(sigmoid_grad_fn) -> Feedback:
 def check_xor(xor) -> Feedback:
     """課題4: ``xor(x1, x2)`` built from perceptrons returns XOR on all four inputs."""
     X, y = logic_gate("XOR")
-    for (x1, x2), target in zip(X, y):
+    for (x1, x2), target in zip(X, y, strict=True):
         out, err = _call(xor, int(x1), int(x2))
         if err is not None:
             return err

@@ -144,16 +144,14 @@ class Perceptron:
                 f"Received: y.shape={y.shape}"
             )
         if not np.all((y == 0) | (y == 1)):
-            raise ValueError(
-                f"Expected `y` to hold 0 or 1 only. Received: {np.unique(y)}"
-            )
+            raise ValueError(f"Expected `y` to hold 0 or 1 only. Received: {np.unique(y)}")
         lr = check_positive(lr, "lr")
         num_epochs = check_positive_int(num_epochs, "num_epochs")
 
         ws, thetas, errors = [self.w.copy()], [self.theta], []
         for _ in range(num_epochs):
             num_errors = 0
-            for x_n, y_n in zip(X, y):
+            for x_n, y_n in zip(X, y, strict=True):
                 delta = y_n - int(x_n @ self.w - self.theta > 0)  # -1, 0 or +1
                 if delta != 0:
                     num_errors += 1

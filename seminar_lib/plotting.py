@@ -37,9 +37,7 @@ def _axes(ax, figsize=None):
     return ax
 
 
-def plot_activations(
-    functions, x=None, ax=None, title=None, xlabel="入力 $X$", ylabel=None
-):
+def plot_activations(functions, x=None, ax=None, title=None, xlabel="入力 $X$", ylabel=None):
     """Plot activation functions (or their derivatives) against their input.
 
     Parameters
@@ -88,14 +86,10 @@ def plot_decision_boundary(
     X = as_real_array(X, "X")
     check_ndim(X, 2, "X", "(N, 2)")
     if X.shape[1] != 2:
-        raise ValueError(
-            f"Expected `X` with 2 columns (N, 2). Received: X.shape={X.shape}"
-        )
+        raise ValueError(f"Expected `X` with 2 columns (N, 2). Received: X.shape={X.shape}")
     y = np.asarray(y)
     if y.shape != (X.shape[0],):
-        raise ValueError(
-            f"Expected `y` with shape ({X.shape[0]},). Received: y.shape={y.shape}"
-        )
+        raise ValueError(f"Expected `y` with shape ({X.shape[0]},). Received: y.shape={y.shape}")
     resolution = check_positive_int(resolution, "resolution")
     classes = np.unique(y).astype(int)
     num_classes = max(int(classes.max()) + 1, 2)
@@ -167,22 +161,16 @@ def show_images(images, labels=None, ncols=10, ax=None, title=None, cmap="gray")
     check_ndim(images, 3, "images", "(N, H, W)")
     n, h, w = images.shape
     if labels is not None and len(labels) != n:
-        raise ValueError(
-            f"Expected {n} labels, one per image. Received: {len(labels)} labels"
-        )
+        raise ValueError(f"Expected {n} labels, one per image. Received: {len(labels)} labels")
     ncols = min(check_positive_int(ncols, "ncols"), n)
     nrows = -(-n // ncols)
     pad = max(1, w // 14)
-    top = (
-        int(h * 0.45) if labels is not None else pad
-    )  # room for the label above each tile
+    top = int(h * 0.45) if labels is not None else pad  # room for the label above each tile
     cell_h, cell_w = h + top, w + pad
     canvas = np.full((nrows * cell_h, ncols * cell_w - pad), np.nan)
     for i, img in enumerate(images):
         r, c = divmod(i, ncols)
-        canvas[r * cell_h + top : r * cell_h + top + h, c * cell_w : c * cell_w + w] = (
-            img
-        )
+        canvas[r * cell_h + top : r * cell_h + top + h, c * cell_w : c * cell_w + w] = img
 
     import matplotlib.pyplot as plt
 
@@ -226,9 +214,7 @@ def plot_pixel_values(image, ax=None, title=None, annotate=False):
         for (r, c), v in np.ndenumerate(image):
             if v:
                 color = "white" if v > vmax / 2 else "black"
-                ax.text(
-                    c, r, f"{v:g}", ha="center", va="center", fontsize=5, color=color
-                )
+                ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=5, color=color)
     ax.set_xlabel("列 (横方向の位置)")
     ax.set_ylabel("行 (縦方向の位置)")
     ax.grid(False)
@@ -280,31 +266,19 @@ def draw_network(layer_sizes, ax=None, layer_names=None, title=None):
     """
     sizes = [check_positive_int(s, "layer_sizes[i]") for s in layer_sizes]
     if len(sizes) < 2:
-        raise ValueError(
-            f"Expected at least 2 layers. Received: layer_sizes={list(layer_sizes)}"
-        )
+        raise ValueError(f"Expected at least 2 layers. Received: layer_sizes={list(layer_sizes)}")
     if layer_names is not None and len(layer_names) != len(sizes):
-        raise ValueError(
-            f"Expected {len(sizes)} layer names. Received: {len(layer_names)} names"
-        )
+        raise ValueError(f"Expected {len(sizes)} layer names. Received: {len(layer_names)} names")
     ax = _axes(ax)
     top = max(sizes)
     pos = [[(i, (s - 1) / 2 - j) for j in range(s)] for i, s in enumerate(sizes)]
     for left, right in itertools.pairwise(pos):
         for x0, y0 in left:
             for x1, y1 in right:
-                ax.plot(
-                    [x0, x1], [y0, y1], color="gray", linewidth=0.6, alpha=0.6, zorder=1
-                )
+                ax.plot([x0, x1], [y0, y1], color="gray", linewidth=0.6, alpha=0.6, zorder=1)
     for i, layer in enumerate(pos):
-        color = (
-            CLASS_COLORS[0]
-            if i == 0
-            else CLASS_COLORS[1]
-            if i == len(pos) - 1
-            else "#2ca02c"
-        )
-        xs, ys = zip(*layer)
+        color = CLASS_COLORS[0] if i == 0 else CLASS_COLORS[1] if i == len(pos) - 1 else "#2ca02c"
+        xs, ys = zip(*layer, strict=True)
         ax.scatter(xs, ys, s=220, color=color, edgecolors="black", zorder=2)
     if layer_names is not None:
         for i, name in enumerate(layer_names):

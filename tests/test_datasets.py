@@ -102,7 +102,9 @@ def test_altered_content_fails_the_checksum(data_copy):
     raw[100] = (raw[100] + 1) % 10  # one label changed, the file is still valid gzip
     with gzip.open(path, "wb") as f:
         f.write(bytes(raw))
-    with pytest.raises(DatasetError, match=r"Altered or corrupt data file: .*t10k-labels.*expected ff7bcfd4"):
+    with pytest.raises(
+        DatasetError, match=r"Altered or corrupt data file: .*t10k-labels.*expected ff7bcfd4"
+    ):
         load_mnist()
 
 
@@ -116,12 +118,16 @@ def test_a_recompressed_copy_with_the_same_content_is_accepted(data_copy):
     path = data_copy / "t10k-labels-idx1-ubyte.gz"
     with gzip.open(path, "rb") as f:
         raw = f.read()
-    path.write_bytes(gzip.compress(raw, compresslevel=1, mtime=0))  # other gzip header, same content
+    path.write_bytes(
+        gzip.compress(raw, compresslevel=1, mtime=0)
+    )  # other gzip header, same content
     assert load_mnist()[1][1].shape == (10000,)
 
 
 def test_loader_flags_must_be_bool():
-    with pytest.raises(TypeError, match=r"Expected `normalize` to be True or False. Received: normalize='yes'"):
+    with pytest.raises(
+        TypeError, match=r"Expected `normalize` to be True or False. Received: normalize='yes'"
+    ):
         load_mnist(normalize="yes")
     with pytest.raises(TypeError, match=r"Expected `one_hot` to be True or False"):
         load_fashion_mnist(one_hot=1)
@@ -129,7 +135,13 @@ def test_loader_flags_must_be_bool():
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("AND", [0, 0, 0, 1]), ("or", [0, 1, 1, 1]), ("NAND", [1, 1, 1, 0]), ("XOR", [0, 1, 1, 0]), ("NOR", [1, 0, 0, 0])],
+    [
+        ("AND", [0, 0, 0, 1]),
+        ("or", [0, 1, 1, 1]),
+        ("NAND", [1, 1, 1, 0]),
+        ("XOR", [0, 1, 1, 0]),
+        ("NOR", [1, 0, 0, 0]),
+    ],
 )
 def test_logic_gate(name, expected):
     X, y = logic_gate(name)
@@ -139,7 +151,11 @@ def test_logic_gate(name, expected):
 
 
 def test_logic_gate_errors():
-    with pytest.raises(ValueError, match=r"Unknown logic gate 'XNOR'. Expected one of: AND, OR, NAND, NOR, XOR."):
+    with pytest.raises(
+        ValueError, match=r"Unknown logic gate 'XNOR'. Expected one of: AND, OR, NAND, NOR, XOR."
+    ):
         logic_gate("XNOR")
-    with pytest.raises(TypeError, match=r"Expected `name` to be a str such as 'AND'. Received: name=1"):
+    with pytest.raises(
+        TypeError, match=r"Expected `name` to be a str such as 'AND'. Received: name=1"
+    ):
         logic_gate(1)

@@ -27,7 +27,9 @@ def test_check_perceptron():
     assert not ge.passed and "しきい値ちょうど" in ge.message
     scalar_only = check_perceptron(lambda x1, x2, w1, w2, t: 1 if w1 * x1 + w2 * x2 - t > 0 else 0)
     assert not scalar_only.passed and "ValueError" in scalar_only.message  # `if` on an array
-    wrong_shape = check_perceptron(lambda x1, x2, w1, w2, t: np.sum(good_perceptron(x1, x2, w1, w2, t)))
+    wrong_shape = check_perceptron(
+        lambda x1, x2, w1, w2, t: np.sum(good_perceptron(x1, x2, w1, w2, t))
+    )
     assert not wrong_shape.passed and "同じ形の配列" in wrong_shape.message
     sign = check_perceptron(lambda x1, x2, w1, w2, t: good_perceptron(x1, x2, w1, w2, -t))
     assert not sign.passed and "になるはずが" in sign.message

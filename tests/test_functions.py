@@ -27,7 +27,10 @@ def test_sigmoid_gain_and_its_derivative(g):
     x = np.linspace(-3, 3, 13)
     np.testing.assert_allclose(F.sigmoid(x, g), 1 / (1 + np.exp(-g * x)), rtol=1e-12)
     np.testing.assert_allclose(
-        F.sigmoid_grad(x, g), numerical_derivative(lambda t: F.sigmoid(t, g), x), rtol=1e-6, atol=1e-9
+        F.sigmoid_grad(x, g),
+        numerical_derivative(lambda t: F.sigmoid(t, g), x),
+        rtol=1e-6,
+        atol=1e-9,
     )
     assert F.sigmoid_grad(0.0, g) == pytest.approx(g / 4)
 

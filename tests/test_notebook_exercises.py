@@ -12,7 +12,11 @@ CHECK_CALL = re.compile(r"^check_\w+\(", re.MULTILINE)
 
 def checker_cells(path):
     nb = json.loads(path.read_text(encoding="utf-8"))
-    return [c for c in nb["cells"] if c["cell_type"] == "code" and CHECK_CALL.search("".join(c["source"]))]
+    return [
+        c
+        for c in nb["cells"]
+        if c["cell_type"] == "code" and CHECK_CALL.search("".join(c["source"]))
+    ]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])

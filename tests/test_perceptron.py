@@ -17,7 +17,9 @@ def test_formal_neuron_single_and_batch():
 
 
 def test_formal_neuron_shape_errors():
-    with pytest.raises(ValueError, match=r"Expected `w` with 1 dims \(D,\). Received: w.shape=\(2, 1\)"):
+    with pytest.raises(
+        ValueError, match=r"Expected `w` with 1 dims \(D,\). Received: w.shape=\(2, 1\)"
+    ):
         formal_neuron([1, 1], [[1], [1]])
     with pytest.raises(ValueError, match=r"D = len\(w\) = 2. Received: x.shape=\(3,\)"):
         formal_neuron([1, 1, 1], [1, 1])
@@ -71,9 +73,13 @@ def test_decision_function_and_repr_before_training():
 def test_perceptron_bad_input_errors():
     X, y = logic_gate("AND")
     p = Perceptron(2)
-    with pytest.raises(ValueError, match=r"Expected `X` with 2 dims \(N, D\). Received: X.shape=\(2,\)"):
+    with pytest.raises(
+        ValueError, match=r"Expected `X` with 2 dims \(N, D\). Received: X.shape=\(2,\)"
+    ):
         p.predict([1, 1])
-    with pytest.raises(ValueError, match=r"Expected `X` with 2 columns \(N, 2\). Received: X.shape=\(4, 3\)"):
+    with pytest.raises(
+        ValueError, match=r"Expected `X` with 2 columns \(N, 2\). Received: X.shape=\(4, 3\)"
+    ):
         p.fit(np.ones((4, 3)), y)
     with pytest.raises(ValueError, match=r"Expected `y` with shape \(N,\) = \(4,\)"):
         p.fit(X, y[:3])
@@ -81,7 +87,9 @@ def test_perceptron_bad_input_errors():
         p.fit(X, y * 2)
     with pytest.raises(ValueError, match=r"Expected `lr` > 0. Received: lr=-0.1"):
         p.fit(X, y, lr=-0.1)
-    with pytest.raises(TypeError, match=r"Expected `num_epochs` to be an int. Received: num_epochs=2.5"):
+    with pytest.raises(
+        TypeError, match=r"Expected `num_epochs` to be an int. Received: num_epochs=2.5"
+    ):
         p.fit(X, y, num_epochs=2.5)
     with pytest.raises(TypeError, match=r"Expected `rng` to be a numpy.random.Generator or None"):
         Perceptron(2, rng=0)

@@ -69,7 +69,9 @@ def test_class_counts_writes_the_counts():
 def test_figure_helpers_for_the_story():
     ax = P.draw_network([2, 3, 1], layer_names=["入力層", "中間層", "出力層"])
     assert len(ax.get_lines()) == 2 * 3 + 3 * 1  # every pair of neighbouring neurons linked
-    ax = P.plot_timeline([(1958, "パーセプトロン"), (1943, "形式ニューロン")], [(1956, 1969, "第1次", "orange")])
+    ax = P.plot_timeline(
+        [(1958, "パーセプトロン"), (1943, "形式ニューロン")], [(1956, 1969, "第1次", "orange")]
+    )
     assert "(1943)" in ax.texts[1].get_text() or "(1943)" in ax.texts[2].get_text()
     ax = P.plot_nested_sets(["AI", "機械学習", "深層学習"])
     assert [t.get_text() for t in ax.texts] == ["AI", "機械学習", "深層学習"]
@@ -80,15 +82,37 @@ def test_figure_helpers_for_the_story():
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
-        (lambda: P.plot_activations([F.relu]), TypeError, r"Expected `functions` to be a non-empty dict"),
-        (lambda: P.plot_decision_boundary(None, np.ones((4, 3)), np.ones(4)), ValueError,
-         r"Expected `X` with 2 columns \(N, 2\). Received: X.shape=\(4, 3\)"),
-        (lambda: P.plot_decision_boundary(None, np.ones((4, 2)), np.ones(3)), ValueError,
-         r"Expected `y` with shape \(4,\). Received: y.shape=\(3,\)"),
-        (lambda: P.show_images(np.ones((2, 10))), ValueError, r"or 2 dims \(N, H\*W\) of square images"),
+        (
+            lambda: P.plot_activations([F.relu]),
+            TypeError,
+            r"Expected `functions` to be a non-empty dict",
+        ),
+        (
+            lambda: P.plot_decision_boundary(None, np.ones((4, 3)), np.ones(4)),
+            ValueError,
+            r"Expected `X` with 2 columns \(N, 2\). Received: X.shape=\(4, 3\)",
+        ),
+        (
+            lambda: P.plot_decision_boundary(None, np.ones((4, 2)), np.ones(3)),
+            ValueError,
+            r"Expected `y` with shape \(4,\). Received: y.shape=\(3,\)",
+        ),
+        (
+            lambda: P.show_images(np.ones((2, 10))),
+            ValueError,
+            r"or 2 dims \(N, H\*W\) of square images",
+        ),
         (lambda: P.show_images(np.ones((2, 4, 4)), labels=[1]), ValueError, r"Expected 2 labels"),
-        (lambda: P.show_images(np.ones(5)), ValueError, r"Expected `images` with 3 dims \(N, H, W\)"),
-        (lambda: P.plot_pixel_values(np.ones(5)), ValueError, r"Expected `image` with 2 dims \(H, W\)"),
+        (
+            lambda: P.show_images(np.ones(5)),
+            ValueError,
+            r"Expected `images` with 3 dims \(N, H, W\)",
+        ),
+        (
+            lambda: P.plot_pixel_values(np.ones(5)),
+            ValueError,
+            r"Expected `image` with 2 dims \(H, W\)",
+        ),
         (lambda: P.plot_class_counts(np.ones(3)), ValueError, r"integer labels"),
         (lambda: P.draw_network([3]), ValueError, r"Expected at least 2 layers"),
         (lambda: P.plot_timeline([]), ValueError, r"Expected at least one \(year, label\) event"),
