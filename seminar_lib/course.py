@@ -75,9 +75,14 @@ VENDOR_FILES = (
 # The reveal template always imports mermaid (an ES module, which browsers refuse to load from
 # file:// pages); the course draws no mermaid diagrams, so the decks leave it out.
 SLIDES_TEMPLATE = "seminar_slides.html.j2"
+#: Cell tag: the deck shows the cell's output only (the notebook still shows the code).
+SLIDES_HIDE_INPUT_TAG = "slides-hide-input"
 SLIDES_TEMPLATE_SOURCE = (
     "{%- extends 'index.html.j2' -%}\n"
     "{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}\n"
+    # The white theme capitalises headings ("DEEP LEARNING の事例"); keep the author's case.
+    "{%- block html_head_css -%}<style>.reveal h1, .reveal h2, .reveal h3, .reveal h4 "
+    "{ text-transform: none; }</style>{%- endblock html_head_css -%}\n"
 )
 # A script, style sheet or module still loaded from the network makes the deck fail offline.
 REMOTE_RESOURCE = re.compile(
@@ -281,6 +286,7 @@ def make_slides(path, out_dir) -> Path:
     """
     from jinja2 import DictLoader
     from nbconvert import SlidesExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
     path, out_dir = Path(path), Path(out_dir)
     _install_slide_vendor(out_dir / "vendor")
@@ -297,6 +303,10 @@ def make_slides(path, out_dir) -> Path:
         exclude_output_prompt=True,
         language_code="ja",
         **SLIDE_URLS,
+    )
+    # Figure-only cells (timelines, diagrams) tagged `slides-hide-input` show just the figure.
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_input_tags={SLIDES_HIDE_INPUT_TAG}, enabled=True), enabled=True
     )
     html, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
     remote = sorted({next(u for u in m.groups() if u) for m in REMOTE_RESOURCE.finditer(html)})

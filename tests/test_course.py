@@ -192,6 +192,7 @@ def test_slides_load_only_local_files(small_notebook, tmp_path):
     assert "width: 1280" in html and "height: 720" in html
     assert "var scroll = true" in html
     assert "mermaid" not in html
+    assert "text-transform: none" in html
     local = re.findall(r'(?:src|href)="(vendor/[^"?]+)', html)
     local += re.findall(r'"(vendor/[^"]+\.js)"', html)
     assert {u.split("/")[2] for u in local} == {"reveal.js", "mathjax", "requirejs", "jquery"}
@@ -199,3 +200,22 @@ def test_slides_load_only_local_files(small_notebook, tmp_path):
     missing = [u for u in local if not (deck.parent / u).is_file()]
     assert missing == []
     assert not re.search(r"<(?:script|link)\b[^>]*(?:src|href)=\"(?:https?:)?//", html)
+
+
+def test_slides_hide_the_code_of_figure_only_cells(small_notebook, tmp_path):
+    nb = nbformat.read(small_notebook, as_version=4)
+    hidden = executed("hidden_marker_variable = 41\nhidden_marker_variable + 1", "42", 6)
+    hidden.metadata["tags"] = [course.SLIDES_HIDE_INPUT_TAG]
+    shown = executed("shown_marker_variable = 7\nshown_marker_variable", "7", 7)
+    for cell in (hidden, shown):
+        cell.metadata["slideshow"] = {"slide_type": "-"}
+    nb.cells += [hidden, shown]
+    nbformat.write(nb, small_notebook)
+    vendor = ROOT / "build" / "slides" / "vendor"
+    vendor.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "decks").mkdir()
+    (tmp_path / "decks" / "vendor").symlink_to(vendor, target_is_directory=True)
+    html = course.make_slides(small_notebook, tmp_path / "decks").read_text(encoding="utf-8")
+    assert "hidden_marker_variable" not in html
+    assert "42" in html  # its output stays
+    assert "shown_marker_variable" in html
