@@ -81,3 +81,9 @@ def test_sigmoid_rejects_bad_gain():
 def test_numerical_derivative_validates_its_step():
     with pytest.raises(ValueError, match=r"Expected `eps` > 0"):
         numerical_derivative(F.tanh, [0.0], eps=-1.0)
+
+
+def test_tanh_is_a_stretched_sigmoid_as_notebook_01_says():
+    x = np.linspace(-4, 4, 17)
+    np.testing.assert_allclose(F.tanh(x), 2 * F.sigmoid(2 * x) - 1, atol=1e-12)
+    np.testing.assert_allclose(F.sigmoid(x, g=2.0), F.sigmoid(2 * x), rtol=1e-12)
