@@ -31,6 +31,7 @@ __all__ = [
     "make_slides",
     "make_student_copy",
     "notebook_problems",
+    "stable_widget_ids",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,6 +143,54 @@ def notebook_problems(nb) -> list[str]:
     return problems
 
 
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+MODEL_REF = re.compile(r"IPY_MODEL_([0-9a-f]{32})")
+
+
+def stable_widget_ids(nb, name: str):
+    """Return ``nb`` with its ipywidgets model ids replaced by ids that depend on ``name`` only.
+
+    The kernel gives every widget a random id, so each run would rewrite the stored widget state
+    and the outputs that show it. Ids are renumbered in the order the widgets are met (outputs
+    in cell order, then the models each one references, depth first), so an unchanged notebook
+    re-executes to an identical file. Models no output reaches keep a content-based order.
+    """
+    import hashlib
+
+    from nbformat import reads, writes
+
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    if not state:
+        return nb
+    order: list[str] = []
+
+    def visit(model_id: str) -> None:
+        if model_id in state and model_id not in order:
+            order.append(model_id)
+            for ref in MODEL_REF.findall(json.dumps(state[model_id], sort_keys=True)):
+                visit(ref)
+
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get(WIDGET_VIEW)
+            if view:
+                visit(view["model_id"])
+    rest = sorted(set(state) - set(order), key=lambda m: json.dumps(state[m], sort_keys=True))
+    new_ids = {
+        old: hashlib.md5(f"{name}:{n}".encode()).hexdigest() for n, old in enumerate(order + rest)
+    }
+    text = writes(nb)
+    for old, new in new_ids.items():
+        text = text.replace(old, new)
+    nb = reads(text, as_version=4)
+    renamed = nb.metadata["widgets"][WIDGET_STATE]["state"]
+    nb.metadata["widgets"][WIDGET_STATE]["state"] = {
+        new_ids[old]: renamed[new_ids[old]] for old in order + rest
+    }
+    return nb
+
+
 def execute_notebook(path) -> float:
     """Re-execute the notebook at ``path`` in place, deterministically; return the wall time in s.
 
@@ -172,6 +221,7 @@ def execute_notebook(path) -> float:
     seconds = time.perf_counter() - start
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+    nb = stable_widget_ids(nb, path.stem)
     problems = notebook_problems(nb)
     if problems:
         raise RuntimeError(f"{path}: not written, because\n- " + "\n- ".join(problems))
@@ -253,7 +303,7 @@ def _inline_widget_outputs(nb) -> None:
     Rendering widgets needs @jupyter-widgets/html-manager (over 200 MB with its dependencies)
     and would show controls without a kernel anyway; the stored figure is what a slide needs.
     """
-    state = nb.metadata.pop("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    state = nb.metadata.pop("widgets", {}).get(WIDGET_STATE, {})
     models = state.get("state", {})
 
     def stored_outputs(model_id: str) -> list:
@@ -268,7 +318,7 @@ def _inline_widget_outputs(nb) -> None:
     for cell in nb.cells:
         new_outputs = []
         for output in cell.get("outputs", []):
-            view = output.get("data", {}).get("application/vnd.jupyter.widget-view+json")
+            view = output.get("data", {}).get(WIDGET_VIEW)
             if view is None:
                 new_outputs.append(output)
             else:

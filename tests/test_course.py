@@ -219,3 +219,33 @@ def test_slides_hide_the_code_of_figure_only_cells(small_notebook, tmp_path):
     assert "hidden_marker_variable" not in html
     assert "42" in html  # its output stays
     assert "shown_marker_variable" in html
+
+
+def widget_notebook(ids):
+    """A notebook whose output shows widget ids[0], which references ids[1] (its layout)."""
+    view, layout = ids
+    cell = nbformat.v4.new_code_cell("interact(f)", execution_count=1, id="cell-1")
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "display_data", data={course.WIDGET_VIEW: {"model_id": view, "version_major": 2}}
+        )
+    ]
+    state = {
+        layout: {"model_name": "LayoutModel", "state": {}},
+        view: {"model_name": "VBoxModel", "state": {"layout": f"IPY_MODEL_{layout}"}},
+    }
+    nb = new_notebook(cells=[cell])
+    nb.metadata["widgets"] = {course.WIDGET_STATE: {"state": state, "version_major": 2}}
+    return nb
+
+
+def test_widget_ids_become_stable_so_reruns_give_identical_files():
+    first = course.stable_widget_ids(widget_notebook(["a" * 32, "b" * 32]), "nb")
+    second = course.stable_widget_ids(widget_notebook(["c" * 32, "d" * 32]), "nb")
+    assert nbformat.writes(first) == nbformat.writes(second)
+    state = first.metadata["widgets"][course.WIDGET_STATE]["state"]
+    view_id = first.cells[0].outputs[0]["data"][course.WIDGET_VIEW]["model_id"]
+    assert list(state) == [view_id, state[view_id]["state"]["layout"].removeprefix("IPY_MODEL_")]
+    assert "a" * 32 not in nbformat.writes(first)
+    plain = new_notebook(cells=[nbformat.v4.new_code_cell("1")])
+    assert course.stable_widget_ids(plain, "nb") is plain  # no widgets: untouched
