@@ -190,7 +190,7 @@ def load_mnist(normalize: bool = False, flatten: bool = False, one_hot: bool = F
     Returns
     -------
     (x_train, y_train), (x_test, y_test)
-        As ``keras.datasets.mnist.load_data()``: x_train (60000, 28, 28) uint8,
+        The shapes and dtypes of the Keras MNIST loader: x_train (60000, 28, 28) uint8,
         y_train (60000,) uint8, x_test (10000, 28, 28) uint8, y_test (10000,) uint8.
 
     Raises
