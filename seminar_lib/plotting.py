@@ -14,14 +14,19 @@ import numpy as np
 from seminar_lib._validation import as_real_array, check_ndim, check_positive_int
 
 __all__ = [
+    "confusion_matrix",
     "draw_network",
     "plot_activations",
     "plot_class_counts",
+    "plot_confusion_matrix",
     "plot_decision_boundary",
+    "plot_learning_curves",
     "plot_nested_sets",
     "plot_pixel_values",
     "plot_timeline",
     "show_images",
+    "show_misclassified",
+    "show_weights",
 ]
 
 #: Colours of classes 0 and 1 (colour-blind safe blue and orange) and of further classes.
@@ -375,4 +380,112 @@ def plot_nested_sets(labels, ax=None, title=None, notes=None):
     ax.set_axis_off()
     if title:
         ax.set_title(title)
+    return ax
+
+
+def plot_learning_curves(histories, metric="loss", ax=None, title=None):
+    """Learning curves: ``metric`` per epoch for one or more training histories.
+
+    Parameters
+    ----------
+    histories : dict
+        Either one history (``{"loss": [...], "val_loss": [...]}``, as returned by
+        ``training.fit`` or ``keras.Model.fit(...).history``) or several: ``{label: history}``.
+    metric : {"loss", "accuracy"}
+        Plotted for training (solid) and, when present, validation (dashed, ``"val_" + metric``).
+    """
+    if not isinstance(histories, dict) or not histories:
+        raise TypeError(f"Expected `histories` to be a non-empty dict. Received: {histories!r}")
+    if metric in histories:  # a single history
+        histories = {"": histories}
+    ax = _axes(ax)
+    names = {"loss": "誤差 (loss)", "accuracy": "正解率"}
+    for i, (label, history) in enumerate(histories.items()):
+        if metric not in history:
+            raise KeyError(f"History {label!r} has no {metric!r}. It has: {sorted(history)}")
+        color = CLASS_COLORS[i % len(CLASS_COLORS)]
+        epochs = np.arange(1, len(history[metric]) + 1)
+        prefix = f"{label} " if label else ""
+        ax.plot(epochs, history[metric], "-o", color=color, markersize=3, label=f"{prefix}訓練")
+        if f"val_{metric}" in history:
+            ax.plot(
+                epochs,
+                history[f"val_{metric}"],
+                "--s",
+                color=color,
+                markersize=3,
+                label=f"{prefix}テスト",
+            )
+    ax.set_xlabel("エポック")
+    ax.set_ylabel(names.get(metric, metric))
+    ax.legend()
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def confusion_matrix(y_true, y_pred, num_classes: int | None = None) -> np.ndarray:
+    """Counts (K, K): row = true class, column = predicted class."""
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if y_true.shape != y_pred.shape or y_true.ndim != 1:
+        raise ValueError(
+            "Expected `y_true` and `y_pred` of one shape (N,). "
+            f"Received: {y_true.shape} and {y_pred.shape}"
+        )
+    k = num_classes or int(max(y_true.max(), y_pred.max())) + 1
+    counts = np.zeros((k, k), dtype=np.int64)
+    np.add.at(counts, (y_true, y_pred), 1)
+    return counts
+
+
+def plot_confusion_matrix(y_true, y_pred, class_names=None, ax=None, title=None):
+    """Heatmap of the confusion matrix with the count in every cell."""
+    k = len(class_names) if class_names else None
+    counts = confusion_matrix(y_true, y_pred, k)
+    names = class_names or [str(i) for i in range(len(counts))]
+    ax = _axes(ax, figsize=(6.4, 5.6))
+    im = ax.imshow(counts, cmap="Blues")
+    ax.figure.colorbar(im, ax=ax, label="枚数")
+    for (r, c), v in np.ndenumerate(counts):
+        color = "white" if v > counts.max() / 2 else "black"
+        ax.text(c, r, str(v), ha="center", va="center", fontsize=7, color=color)
+    ax.set_xticks(
+        range(len(names)),
+        names,
+        rotation=45 if class_names else 0,
+        ha="right" if class_names else "center",
+    )
+    ax.set_yticks(range(len(names)), names)
+    ax.set_xlabel("予測したクラス")
+    ax.set_ylabel("正解のクラス")
+    ax.grid(False)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def show_misclassified(images, y_true, y_pred, num=20, ncols=10, ax=None, title=None):
+    """The first ``num`` misclassified images, each labelled "正解→予測"."""
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    wrong = np.flatnonzero(y_true != y_pred)[:num]
+    if len(wrong) == 0:
+        raise ValueError("No misclassified images: every prediction is correct.")
+    labels = [f"{y_true[i]}→{y_pred[i]}" for i in wrong]
+    return show_images(np.asarray(images)[wrong], labels, ncols=ncols, ax=ax, title=title)
+
+
+def show_weights(W, num=32, ncols=8, ax=None, title=None):
+    """First-layer weights as images: column j of ``W`` (D, H) is unit j's input pattern.
+
+    Each image is scaled to its own range (red positive, blue negative, white 0)."""
+    W = as_real_array(W, "W")
+    check_ndim(W, 2, "W", "(D, H)")
+    side = round(np.sqrt(W.shape[0]))
+    if side * side != W.shape[0]:
+        raise ValueError(f"Expected D to be a square (784 = 28x28). Received: W.shape={W.shape}")
+    cols = W[:, :num].T  # (num, D)
+    scale = np.abs(cols).max(axis=1, keepdims=True)
+    tiles = (cols / np.where(scale == 0, 1, scale)).reshape(-1, side, side)  # in [-1, 1]
+    ax = show_images(tiles, ncols=ncols, ax=ax, title=title, cmap="bwr")
+    ax.get_images()[0].set_clim(-1, 1)
     return ax

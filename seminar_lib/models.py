@@ -1,0 +1,106 @@
+"""``Sequential``: a list of layers run one after the other, with a readable summary."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from seminar_lib._validation import as_real_array, check_positive_int
+from seminar_lib.layers import Layer
+
+__all__ = ["Sequential"]
+
+
+class Sequential:
+    """Layers applied in order; the loss layer is kept separately (see ``training.fit``).
+
+    Parameters
+    ----------
+    layers : list of Layer
+    input_shape : tuple, optional
+        Shape of one sample, for the summary; inferred from a first ``Affine`` layer if omitted.
+
+    ``params`` and ``grads`` are flat dicts keyed ``"<layer index>.<name>"`` (``"0.W"``) whose
+    values are the layers' own arrays, so an optimizer updating ``params`` in place trains the
+    layers.
+    """
+
+    def __init__(self, layers, input_shape=None):
+        layers = list(layers)
+        if not layers or not all(isinstance(layer, Layer) for layer in layers):
+            raise TypeError(
+                "Expected `layers` to be a non-empty list of seminar_lib.layers.Layer. "
+                f"Received: {[type(layer).__name__ for layer in layers]}"
+            )
+        self.layers = layers
+        if input_shape is None and hasattr(layers[0], "in_features"):
+            input_shape = (layers[0].in_features,)
+        self.input_shape = None if input_shape is None else tuple(input_shape)
+
+    def forward(self, X, training: bool = False) -> np.ndarray:
+        """Run every layer; ``training`` is passed on (dropout, batch norm)."""
+        out = X
+        for layer in self.layers:
+            out = layer.forward(out, training=training)
+        return out
+
+    def backward(self, dout) -> np.ndarray:
+        """Backpropagate ``dout`` (the gradient of the loss w.r.t. the output) to the input."""
+        for layer in reversed(self.layers):
+            dout = layer.backward(dout)
+        return dout
+
+    def predict(self, X, batch_size: int = 1000) -> np.ndarray:
+        """The network's outputs (logits) for ``X``, in inference mode, a batch at a time."""
+        X = as_real_array(X, "X")
+        batch_size = check_positive_int(batch_size, "batch_size")
+        outs = [self.forward(X[i : i + batch_size]) for i in range(0, len(X), batch_size)]
+        return np.concatenate(outs)
+
+    @property
+    def params(self) -> dict[str, np.ndarray]:
+        return {
+            f"{i}.{k}": v for i, layer in enumerate(self.layers) for k, v in layer.params.items()
+        }
+
+    @property
+    def grads(self) -> dict[str, np.ndarray]:
+        return {
+            f"{i}.{k}": v for i, layer in enumerate(self.layers) for k, v in layer.grads.items()
+        }
+
+    def set_params(self, values: dict) -> Sequential:
+        """Copy arrays into the parameters (e.g. weights taken from Keras), checking shapes."""
+        params = self.params
+        unknown = set(values) - set(params)
+        if unknown:
+            raise KeyError(f"Unknown parameter names {sorted(unknown)}. Known: {sorted(params)}")
+        for name, value in values.items():
+            value = np.asarray(value)
+            if value.shape != params[name].shape:
+                raise ValueError(
+                    f"Expected `{name}` with shape {params[name].shape}. Received: {value.shape}"
+                )
+            params[name][...] = value
+        return self
+
+    def astype(self, dtype) -> Sequential:
+        """Convert every layer's parameters to ``dtype`` in place."""
+        for layer in self.layers:
+            layer.astype(dtype)
+        return self
+
+    def num_params(self) -> int:
+        return sum(v.size for v in self.params.values())
+
+    def __repr__(self) -> str:
+        rows, shape = [], self.input_shape
+        for i, layer in enumerate(self.layers):
+            if shape is not None:
+                shape = layer.output_shape(shape)
+            count = sum(v.size for v in layer.params.values())
+            out = "?" if shape is None else str((None, *shape)).replace("None", "N")
+            rows.append(f"{i:>3}  {layer!r:<34} {out:<14} {count:>10,}")
+        head = f"{'#':>3}  {'layer':<34} {'output shape':<14} {'params':>10}"
+        line = "-" * len(head)
+        body = "\n".join(rows)
+        return f"Sequential\n{head}\n{line}\n{body}\n{line}\nTotal params: {self.num_params():,}"

@@ -1,0 +1,139 @@
+"""Mini-batch training and evaluation of ``Sequential`` models built from scratch.
+
+Progress is chosen by the environment variable ``SEMINAR_PROGRESS``:
+``bar`` (default) a live bar updated in place while training, for the student;
+``summary`` one line per epoch, which is what the course's execute and test commands store in
+notebooks; ``none`` nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import numpy as np
+
+from seminar_lib._validation import as_real_array, check_positive_int
+
+__all__ = ["PROGRESS_ENV", "accuracy", "evaluate", "fit"]
+
+PROGRESS_ENV = "SEMINAR_PROGRESS"
+PROGRESS_MODES = ("bar", "summary", "none")
+
+
+def _progress_mode() -> str:
+    mode = os.environ.get(PROGRESS_ENV, "bar")
+    if mode not in PROGRESS_MODES:
+        raise ValueError(
+            f"Expected {PROGRESS_ENV} to be one of {PROGRESS_MODES}. Received: {mode!r}"
+        )
+    return mode
+
+
+def accuracy(outputs, y) -> float:
+    """Fraction of correct predictions.
+
+    ``outputs`` (N, K) scores (argmax is the class) or (N,)/(N, 1) logits of a binary task
+    (class 1 when > 0); ``y`` class ids (N,) or one-hot (N, K).
+    """
+    outputs = as_real_array(outputs, "outputs")
+    y = np.asarray(y)
+    if outputs.ndim == 2 and outputs.shape[1] > 1:
+        y_hat = outputs.argmax(axis=1)
+        if y.ndim == 2:
+            y = y.argmax(axis=1)  # one-hot (N, K) -> ids (N,)
+    else:
+        y_hat = (outputs.reshape(-1) > 0).astype(np.int64)
+        y = y.reshape(-1)
+    if y.shape != y_hat.shape:
+        raise ValueError(f"Expected {len(y_hat)} targets. Received: y.shape={y.shape}")
+    return float((y_hat == y).mean())
+
+
+def evaluate(model, loss, X, y, batch_size: int = 1000) -> tuple[float, float]:
+    """Mean loss and accuracy of ``model`` on (X, y), in inference mode."""
+    outputs = model.predict(X, batch_size=batch_size)
+    return loss.forward(outputs, y), accuracy(outputs, y)
+
+
+def fit(
+    model,
+    loss,
+    optimizer,
+    X,
+    y,
+    *,
+    rng: np.random.Generator,
+    num_epochs: int = 10,
+    batch_size: int = 128,
+    validation_data=None,
+) -> dict[str, list[float]]:
+    """Train ``model`` with mini-batches drawn by ``rng`` (a new shuffle every epoch).
+
+    Parameters
+    ----------
+    model : Sequential
+    loss : loss layer (``SoftmaxCrossEntropy``, ...)
+    optimizer : ``SGD``, ``Momentum`` or ``Adam``
+    X : array (N, ...); y : targets (N,) or (N, K)
+    rng : numpy.random.Generator
+        Shuffles the data; the same seed gives the same training run.
+    validation_data : (X_val, y_val), optional
+        Evaluated after each epoch (for example the test set, to draw learning curves).
+
+    Returns
+    -------
+    dict
+        ``"loss"``, ``"accuracy"`` (training, averaged over the epoch's batches) and, with
+        validation data, ``"val_loss"``, ``"val_accuracy"``: one value per epoch.
+    """
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"Expected `rng` to be a numpy.random.Generator. Received: {type(rng)}")
+    X = as_real_array(X, "X")
+    y = np.asarray(y)
+    if len(y) != len(X):
+        raise ValueError(f"Expected as many targets as samples ({len(X)}). Received: {len(y)}")
+    num_epochs = check_positive_int(num_epochs, "num_epochs")
+    batch_size = check_positive_int(batch_size, "batch_size")
+    mode = _progress_mode()
+    history: dict[str, list[float]] = {"loss": [], "accuracy": []}
+    if validation_data is not None:
+        history.update(val_loss=[], val_accuracy=[])
+    num_batches = -(-len(X) // batch_size)
+    for epoch in range(1, num_epochs + 1):
+        start = time.perf_counter()
+        order = rng.permutation(len(X))
+        total_loss = total_correct = 0.0
+        for b in range(num_batches):
+            idx = order[b * batch_size : (b + 1) * batch_size]
+            outputs = model.forward(X[idx], training=True)
+            total_loss += loss.forward(outputs, y[idx]) * len(idx)
+            total_correct += accuracy(outputs, y[idx]) * len(idx)
+            model.backward(loss.backward())
+            optimizer.update(model.params, model.grads)
+            if mode == "bar" and (b % 20 == 0 or b == num_batches - 1):
+                done = int(30 * (b + 1) / num_batches)
+                print(
+                    f"\rエポック {epoch}/{num_epochs} [{'=' * done}{'.' * (30 - done)}] "
+                    f"loss {total_loss / min((b + 1) * batch_size, len(X)):.4f}",
+                    end="",
+                    flush=True,
+                )
+        history["loss"].append(total_loss / len(X))
+        history["accuracy"].append(total_correct / len(X))
+        line = f"loss {history['loss'][-1]:.4f}, 正解率 {history['accuracy'][-1]:.4f}"
+        if validation_data is not None:
+            val_loss, val_acc = evaluate(model, loss, *validation_data)
+            history["val_loss"].append(val_loss)
+            history["val_accuracy"].append(val_acc)
+            line += f", 検証 loss {val_loss:.4f}, 検証正解率 {val_acc:.4f}"
+        seconds = time.perf_counter() - start
+        if mode == "bar":
+            print(
+                f"\rエポック {epoch}/{num_epochs}: {line} ({seconds:.1f} s)" + " " * 10, flush=True
+            )
+        elif mode == "summary":
+            print(f"エポック {epoch}/{num_epochs}: {line} ({seconds:.1f} s)", flush=True)
+    sys.stdout.flush()
+    return history
