@@ -121,3 +121,41 @@ def test_figure_helpers_for_the_story():
 def test_bad_input_messages(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_learning_curves_single_and_several_histories():
+    history = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.7], "accuracy": [0.5, 0.8]}
+    ax = P.plot_learning_curves(history)
+    assert [line.get_label() for line in ax.get_lines()] == ["訓練", "テスト"]
+    np.testing.assert_array_equal(ax.get_lines()[1].get_ydata(), [1.1, 0.7])
+    ax = P.plot_learning_curves({"A": history, "B": {"accuracy": [0.1]}}, metric="accuracy")
+    assert [line.get_label() for line in ax.get_lines()] == ["A 訓練", "B 訓練"]
+    assert ax.get_ylabel() == "正解率"
+    with pytest.raises(KeyError, match=r"History 'B' has no 'loss'"):
+        P.plot_learning_curves({"A": history, "B": {"accuracy": [0.1]}})
+
+
+def test_confusion_matrix_counts():
+    counts = P.confusion_matrix([0, 0, 1, 2, 2, 2], [0, 1, 1, 2, 2, 0])
+    np.testing.assert_array_equal(counts, [[1, 1, 0], [0, 1, 0], [1, 0, 2]])
+    assert P.confusion_matrix([0], [0], num_classes=3).shape == (3, 3)
+    ax = P.plot_confusion_matrix([0, 0, 1], [0, 1, 1], class_names=["猫", "犬"])
+    assert [t.get_text() for t in ax.texts] == ["1", "1", "0", "1"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["猫", "犬"]
+    with pytest.raises(ValueError, match=r"of one shape \(N,\)"):
+        P.confusion_matrix([0, 1], [0])
+
+
+def test_misclassified_and_weights():
+    images = np.arange(4 * 16).reshape(4, 4, 4)
+    ax = P.show_misclassified(images, [1, 2, 3, 4], [1, 0, 3, 9])
+    assert [t.get_text() for t in ax.texts] == ["2→0", "4→9"]
+    with pytest.raises(ValueError, match="No misclassified images"):
+        P.show_misclassified(images, [1, 2, 3, 4], [1, 2, 3, 4])
+    W = np.zeros((16, 3))
+    W[:, 1] = np.linspace(-2, 2, 16)
+    ax = P.show_weights(W, ncols=3)
+    tiles = ax.get_images()[0].get_array()
+    assert np.nanmax(tiles) == 1.0 and np.nanmin(tiles) == -1.0  # each unit scaled to [-1, 1]
+    with pytest.raises(ValueError, match=r"Expected D to be a square"):
+        P.show_weights(np.ones((10, 2)))

@@ -20,7 +20,9 @@ def run_python(code: str) -> subprocess.CompletedProcess:
 def test_import_does_not_import_tensorflow_or_matplotlib():
     result = run_python(
         "import sys, seminar_lib, seminar_lib.functions, seminar_lib.perceptron, "
-        "seminar_lib.datasets, seminar_lib.plotting, seminar_lib.exercises, seminar_lib.gradcheck\n"
+        "seminar_lib.datasets, seminar_lib.plotting, seminar_lib.exercises, seminar_lib.gradcheck, "
+        "seminar_lib.layers, seminar_lib.models, seminar_lib.optimizers, seminar_lib.training, "
+        "seminar_lib.initializers\n"
         "print(sorted(m for m in ('tensorflow', 'keras', 'matplotlib') if m in sys.modules))"
     )
     assert result.returncode == 0, result.stderr

@@ -1,0 +1,115 @@
+"""The from-scratch layers, losses and optimizers compute what Keras 3 / TensorFlow compute."""
+
+import numpy as np
+import pytest
+
+from seminar_lib import setup_notebook
+from seminar_lib.layers import Affine, ReLU, Sigmoid, SoftmaxCrossEntropy, Tanh
+from seminar_lib.models import Sequential
+from seminar_lib.optimizers import SGD, Adam, Momentum
+
+setup_notebook(0)  # the TensorFlow environment and seeds, before TensorFlow is imported
+import keras  # noqa: E402  (after setup_notebook, as in every notebook)
+import tensorflow as tf  # noqa: E402
+
+
+def random_batch(seed, n=8, d=6, k=4):
+    r = np.random.default_rng(seed)
+    return r.standard_normal((n, d)).astype(np.float32), r.integers(0, k, size=n)
+
+
+@pytest.mark.parametrize(
+    ("activation", "layer"),
+    [("linear", None), ("relu", ReLU), ("sigmoid", Sigmoid), ("tanh", Tanh)],
+)
+def test_dense_forward_and_gradients_match_keras(activation, layer):
+    x, _ = random_batch(0)
+    dense = keras.layers.Dense(4, activation=activation)
+    dense.build((None, 6))
+    kernel, bias = dense.get_weights()
+    bias = np.random.default_rng(1).standard_normal(4).astype(np.float32)
+    dense.set_weights([kernel, bias])
+    layers = [Affine(6, 4, np.random.default_rng(0))] + ([layer()] if layer else [])
+    model = Sequential(layers)
+    model.set_params({"0.W": kernel, "0.b": bias})
+    r = np.random.default_rng(2).standard_normal((8, 4)).astype(np.float32)
+
+    x_tf = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch(x_tf)
+        out_tf = dense(x_tf)
+        objective = tf.reduce_sum(out_tf * r)
+    dx_tf, dW_tf, db_tf = tape.gradient(objective, [x_tf, dense.kernel, dense.bias])
+
+    out = model.forward(x)
+    dx = model.backward(r)
+    np.testing.assert_allclose(out, out_tf.numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(dx, dx_tf.numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(model.grads["0.W"], dW_tf.numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(model.grads["0.b"], db_tf.numpy(), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("scale", [1.0, 30.0])
+def test_softmax_cross_entropy_matches_keras(scale):
+    r = np.random.default_rng(3)
+    logits = (r.standard_normal((8, 5)) * scale).astype(np.float32)
+    y = r.integers(0, 5, size=8)
+    keras_loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    z = tf.constant(logits)
+    with tf.GradientTape() as tape:
+        tape.watch(z)
+        value_tf = keras_loss(y, z)
+    grad_tf = tape.gradient(value_tf, z)
+    loss = SoftmaxCrossEntropy()
+    assert loss.forward(logits, y) == pytest.approx(float(value_tf), rel=1e-5)
+    np.testing.assert_allclose(loss.backward(), grad_tf.numpy(), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(loss.probs, tf.nn.softmax(z).numpy(), rtol=1e-5, atol=1e-7)
+
+
+def test_mlp_forward_matches_the_keras_twin():
+    from seminar_lib.keras_models import build_mlp, copy_dense_weights
+
+    keras.utils.set_random_seed(0)
+    keras_model = build_mlp(6, [5, 3], 4)
+    r = np.random.default_rng(0)
+    model = Sequential([Affine(6, 5, r), ReLU(), Affine(5, 3, r), ReLU(), Affine(3, 4, r)])
+    copy_dense_weights(keras_model, model)
+    x, _ = random_batch(4, n=32)
+    np.testing.assert_allclose(
+        model.predict(x), keras_model.predict(x, verbose=0), rtol=1e-5, atol=1e-6
+    )
+    with pytest.raises(ValueError, match="Expected as many Dense layers as Affine layers"):
+        copy_dense_weights(keras_model, Sequential([Affine(6, 4, r)]))
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [
+        (lambda: SGD(lr=0.1), lambda: keras.optimizers.SGD(learning_rate=0.1)),
+        (
+            lambda: Momentum(lr=0.05, momentum=0.9),
+            lambda: keras.optimizers.SGD(learning_rate=0.05, momentum=0.9),
+        ),
+        (lambda: Adam(lr=0.01), lambda: keras.optimizers.Adam(learning_rate=0.01)),
+        (
+            lambda: Adam(lr=0.003, beta_1=0.8, beta_2=0.99, epsilon=1e-5),
+            lambda: keras.optimizers.Adam(
+                learning_rate=0.003, beta_1=0.8, beta_2=0.99, epsilon=1e-5
+            ),
+        ),
+    ],
+    ids=["sgd", "momentum", "adam", "adam-custom"],
+)
+def test_optimizers_take_the_same_steps_as_keras(ours, theirs):
+    r = np.random.default_rng(5)
+    start = r.standard_normal((3, 4)).astype(np.float32)
+    grads = [r.standard_normal((3, 4)).astype(np.float32) for _ in range(5)]
+    params = {"w": start.copy()}
+    opt = ours()
+    variable = keras.Variable(start.copy())
+    keras_opt = theirs()
+    for g in grads:
+        opt.update(params, {"w": g})
+        keras_opt.apply_gradients([(tf.constant(g), variable)])
+        np.testing.assert_allclose(params["w"], variable.numpy(), rtol=1e-5, atol=1e-6)
+    assert params["w"].dtype == np.float32
