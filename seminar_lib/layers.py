@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from seminar_lib._validation import as_real_array, check_ndim, check_positive_int
-from seminar_lib.functions import log_softmax, sigmoid, softmax
+from seminar_lib.functions import log_softmax, sigmoid
 from seminar_lib.initializers import INITIALIZERS
 
 __all__ = [
@@ -104,10 +104,15 @@ class Affine(Layer):
         self.out = x @ self.params["W"] + self.params["b"]  # (N, D) @ (D, H) + (H,) -> (N, H)
         return self.out
 
-    def backward(self, dout):
+    def backward(self, dout, input_grad: bool = True):
+        """Store dW and db; return dx, or None when ``input_grad`` is False (the first layer of
+        a network: nobody needs the gradient of the data, and skipping it saves a third of the
+        layer's work)."""
         dout = self._check_dout(dout, self.out)
-        self.grads["W"][...] = self.x.T @ dout  # (D, N) @ (N, H) -> (D, H)
-        self.grads["b"][...] = dout.sum(axis=0)  # (N, H) -> (H,)
+        np.matmul(self.x.T, dout, out=self.grads["W"])  # (D, N) @ (N, H) -> (D, H)
+        np.sum(dout, axis=0, out=self.grads["b"])  # (N, H) -> (H,)
+        if not input_grad:
+            return None
         return dout @ self.params["W"].T  # (N, H) @ (H, D) -> (N, D)
 
     def output_shape(self, input_shape):
@@ -213,10 +218,26 @@ class SoftmaxCrossEntropy(_Loss):
     def forward(self, logits, y):
         logits = as_real_array(logits, "logits")
         check_ndim(logits, 2, "logits", "(N, K)")
-        t = _class_targets(y, logits)
-        self.probs = softmax(logits)  # (N, K)
-        loss = -(t * log_softmax(logits)).sum() / len(logits)
-        self.grad_input = (self.probs - t) / len(logits)  # (N, K)
+        n = len(logits)
+        log_probs = log_softmax(logits)  # (N, K)
+        self.probs = np.exp(log_probs)  # (N, K): softmax, computed once
+        y = np.asarray(y)
+        if y.shape == (n,) and np.issubdtype(y.dtype, np.integer):  # class ids: no one-hot needed
+            k = logits.shape[1]
+            if n and (y.min() < 0 or y.max() >= k):
+                raise ValueError(
+                    f"Expected class ids in [0, {k}). Received: min={y.min()}, max={y.max()}"
+                )
+            rows = np.arange(n)
+            loss = -log_probs[rows, y].sum() / n
+            grad = self.probs.copy()
+            grad[rows, y] -= 1.0  # O - T
+        else:
+            t = _class_targets(y, logits)
+            loss = -(t * log_probs).sum() / n
+            grad = self.probs - t
+        grad /= n
+        self.grad_input = grad
         return float(loss)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from seminar_lib._validation import as_real_array, check_positive_int
-from seminar_lib.layers import Layer
+from seminar_lib.layers import Affine, Layer
 
 __all__ = ["Sequential"]
 
@@ -43,9 +43,15 @@ class Sequential:
             out = layer.forward(out, training=training)
         return out
 
-    def backward(self, dout) -> np.ndarray:
-        """Backpropagate ``dout`` (the gradient of the loss w.r.t. the output) to the input."""
-        for layer in reversed(self.layers):
+    def backward(self, dout, input_grad: bool = True):
+        """Backpropagate ``dout`` (the gradient of the loss w.r.t. the output); every layer stores
+        its parameter gradients. Returns the gradient w.r.t. the input, or None when
+        ``input_grad`` is False and the first layer is an ``Affine`` (training skips that work).
+        """
+        for i in range(len(self.layers) - 1, -1, -1):
+            layer = self.layers[i]
+            if i == 0 and not input_grad and isinstance(layer, Affine):
+                return layer.backward(dout, input_grad=False)
             dout = layer.backward(dout)
         return dout
 

@@ -94,7 +94,11 @@ class Adam(_Optimizer):
         alpha = self.lr * np.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
         m += (g - m) * (1 - self.beta_1)
         v += (g * g - v) * (1 - self.beta_2)
-        p -= (alpha * m / (np.sqrt(v) + self.epsilon)).astype(p.dtype, copy=False)
+        step = np.sqrt(v)  # the rest in place: no further temporary arrays
+        step += self.epsilon
+        np.divide(m, step, out=step)
+        step *= alpha
+        p -= step
 
     def __repr__(self):
         return f"Adam(lr={self.lr:g}, beta_1={self.beta_1:g}, beta_2={self.beta_2:g})"

@@ -110,7 +110,7 @@ def fit(
             outputs = model.forward(X[idx], training=True)
             total_loss += loss.forward(outputs, y[idx]) * len(idx)
             total_correct += accuracy(outputs, y[idx]) * len(idx)
-            model.backward(loss.backward())
+            model.backward(loss.backward(), input_grad=False)
             optimizer.update(model.params, model.grads)
             if mode == "bar" and (b % 20 == 0 or b == num_batches - 1):
                 done = int(30 * (b + 1) / num_batches)

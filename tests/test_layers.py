@@ -366,3 +366,18 @@ def test_check_gradients_catches_a_wrong_backward():
     )
     assert errors["0.W"] > 1e-3  # the check notices
     assert errors["2.W"] < 1e-6  # the layer above the broken one is still right
+
+
+def test_training_backward_skips_only_the_input_gradient():
+    r = rng(6)
+    model = Sequential([Affine(4, 3, r), ReLU(), Affine(3, 2, r)])
+    X, y = r.standard_normal((5, 4)), r.integers(0, 2, 5)
+    loss = SoftmaxCrossEntropy()
+    loss.forward(model.forward(X), y)
+    dX = model.backward(loss.backward())
+    full = {k: v.copy() for k, v in model.grads.items()}
+    loss.forward(model.forward(X), y)
+    assert model.backward(loss.backward(), input_grad=False) is None
+    for name, g in model.grads.items():
+        np.testing.assert_array_equal(g, full[name])
+    assert dX.shape == (5, 4)
