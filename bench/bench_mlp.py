@@ -100,8 +100,10 @@ def main() -> None:
     flops = 6 * len(x) * weights
     print(f"float32 matmul 1024^3         {peak / 1e9:8.1f} GFLOP/s")
     print(f"float32 matmul (128,784)@(784,256) {batch_gemm / 1e9:8.1f} GFLOP/s")
-    print(f"scratch epoch  {scratch:7.2f} s (first {scratch_first:.2f} s)  "
-          f"{flops / scratch / 1e9:6.1f} GFLOP/s")
+    print(
+        f"scratch epoch  {scratch:7.2f} s (first {scratch_first:.2f} s)  "
+        f"{flops / scratch / 1e9:6.1f} GFLOP/s"
+    )
     print(f"keras epoch    {keras_time:7.2f} s (first {keras_first:.2f} s)")
     print(f"ratio scratch / keras          {scratch / keras_time:6.3f}   (target <= 0.5)")
     print(f"scratch arithmetic / peak      {flops / scratch / peak:6.3f}   (target >= 0.6)")

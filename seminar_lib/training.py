@@ -134,6 +134,8 @@ def fit(
                 f"\rエポック {epoch}/{num_epochs}: {line} ({seconds:.1f} s)" + " " * 10, flush=True
             )
         elif mode == "summary":
-            print(f"エポック {epoch}/{num_epochs}: {line} ({seconds:.1f} s)", flush=True)
+            print(
+                f"エポック {epoch}/{num_epochs}: {line}", flush=True
+            )  # no timing: stored outputs stay identical
     sys.stdout.flush()
     return history
