@@ -9,6 +9,8 @@ import numpy as np
 
 def as_real_array(x, name: str) -> np.ndarray:
     """Return ``x`` as a floating-point array; raise TypeError for non-numeric input."""
+    if type(x) is np.ndarray and x.dtype.kind == "f":
+        return x  # the common case inside training loops: nothing to check or convert
     try:
         arr = np.asarray(x)
     except Exception as exc:  # ragged lists and the like

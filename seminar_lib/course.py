@@ -191,6 +191,17 @@ def stable_widget_ids(nb, name: str):
     return nb
 
 
+def _encryption_options() -> dict:
+    """Ask for an encrypted kernel connection where pyzmq can do it; ipykernel 7.3+ warns on
+    every start of a kernel over plain TCP, which would otherwise clutter `make execute`."""
+    import zmq
+    from jupyter_client.manager import KernelManager
+
+    if zmq.has("curve") and hasattr(KernelManager, "transport_encryption"):
+        return {"transport_encryption": "auto"}
+    return {}
+
+
 def execute_notebook(path) -> float:
     """Re-execute the notebook at ``path`` in place, deterministically; return the wall time in s.
 
@@ -215,7 +226,7 @@ def execute_notebook(path) -> float:
     )
     start = time.perf_counter()
     try:
-        client.execute(cwd=str(path.parent.resolve()), env=env)
+        client.execute(cwd=str(path.parent.resolve()), env=env, **_encryption_options())
     except CellExecutionError as error:
         raise RuntimeError(f"{path}: a cell failed; the notebook is unchanged.\n{error}") from None
     seconds = time.perf_counter() - start

@@ -101,7 +101,8 @@ class Affine(Layer):
                 f"Expected `x` with 2 dims (N, {self.in_features}). Received: x.shape={x.shape}"
             )
         self.x = x
-        self.out = x @ self.params["W"] + self.params["b"]  # (N, D) @ (D, H) + (H,) -> (N, H)
+        self.out = x @ self.params["W"]  # (N, D) @ (D, H) -> (N, H)
+        self.out += self.params["b"]  # + (H,), broadcast over the N rows
         return self.out
 
     def backward(self, dout, input_grad: bool = True):
@@ -163,18 +164,16 @@ class ReLU(Layer):
 
     def __init__(self):
         super().__init__()
-        self.mask = None
         self.out = None
 
     def forward(self, x, training=False):
         x = as_real_array(x, "x")
-        self.mask = x > 0
-        self.out = np.where(self.mask, x, 0).astype(x.dtype, copy=False)
+        self.out = np.maximum(x, 0)  # max(x, 0); NaN stays NaN
         return self.out
 
     def backward(self, dout):
         dout = self._check_dout(dout, self.out)
-        return np.where(self.mask, dout, 0).astype(dout.dtype, copy=False)  # a new array
+        return dout * (self.out > 0)  # a new array; positive output <=> positive input
 
 
 class _Loss(Layer):

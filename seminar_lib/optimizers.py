@@ -2,6 +2,9 @@ r"""Optimizers that update parameters in place, with Keras 3's update formulas.
 
 Each ``update(params, grads)`` takes two dicts with the same keys (``model.params``,
 ``model.grads``) and changes the arrays of ``params`` in place.
+
+State arrays (the velocity, Adam's ``m`` and ``v``) and one scratch array per parameter are
+allocated at the first update and reused, so a training step allocates no new arrays.
 """
 
 from __future__ import annotations
@@ -14,9 +17,15 @@ __all__ = ["SGD", "Adam", "Momentum"]
 
 
 class _Optimizer:
+    """Base class: ``_state_names`` lists the per-weight arrays a subclass keeps (plus one
+    scratch array ``tmp``); ``_step(p, g, **state)`` updates one parameter in place."""
+
+    _state_names: tuple[str, ...] = ()
+
     def __init__(self, lr: float):
         self.lr = check_positive(lr, "lr")
         self.iterations = 0
+        self.state: dict[str, dict[str, np.ndarray]] = {}
 
     def update(self, params: dict, grads: dict) -> None:
         if set(params) != set(grads):
@@ -30,10 +39,24 @@ class _Optimizer:
                     f"Expected grads[{name!r}] with shape {p.shape}. Received: {grads[name].shape}"
                 )
         self.iterations += 1
+        self._prepare()
         for name, p in params.items():
-            self._step(name, p, grads[name].astype(p.dtype, copy=False))
+            g = grads[name]
+            if g.dtype != p.dtype:
+                g = g.astype(p.dtype)
+            self._step(p, g, **self._state_for(name, p))
 
-    def _step(self, name: str, p: np.ndarray, g: np.ndarray) -> None:
+    def _state_for(self, name: str, p: np.ndarray) -> dict[str, np.ndarray]:
+        state = self.state.get(name)
+        if state is None or state["tmp"].shape != p.shape or state["tmp"].dtype != p.dtype:
+            state = {k: np.zeros_like(p) for k in (*self._state_names, "tmp")}
+            self.state[name] = state
+        return state
+
+    def _prepare(self) -> None:
+        """Per-update constants (Adam's bias correction), computed once for all parameters."""
+
+    def _step(self, p: np.ndarray, g: np.ndarray, **state: np.ndarray) -> None:
         raise NotImplementedError
 
 
@@ -43,8 +66,9 @@ class SGD(_Optimizer):
     def __init__(self, lr: float = 0.01):
         super().__init__(lr)
 
-    def _step(self, name, p, g):
-        p -= self.lr * g
+    def _step(self, p, g, tmp):
+        np.multiply(g, self.lr, out=tmp)
+        p -= tmp
 
     def __repr__(self):
         return f"SGD(lr={self.lr:g})"
@@ -54,18 +78,19 @@ class Momentum(_Optimizer):
     r"""Momentum SGD (``keras.optimizers.SGD(momentum=...)``):
     :math:`v \leftarrow \alpha v - \eta g`, :math:`w \leftarrow w + v`."""
 
+    _state_names = ("velocity",)
+
     def __init__(self, lr: float = 0.01, momentum: float = 0.9):
         super().__init__(lr)
-        if not 0 <= momentum < 1:
+        if isinstance(momentum, bool) or not 0 <= momentum < 1:
             raise ValueError(f"Expected 0 <= `momentum` < 1. Received: momentum={momentum!r}")
         self.momentum = float(momentum)
-        self.velocity: dict[str, np.ndarray] = {}
 
-    def _step(self, name, p, g):
-        v = self.velocity.setdefault(name, np.zeros_like(p))
-        v *= self.momentum
-        v -= self.lr * g
-        p += v
+    def _step(self, p, g, velocity, tmp):
+        velocity *= self.momentum
+        np.multiply(g, self.lr, out=tmp)
+        velocity -= tmp
+        p += velocity
 
     def __repr__(self):
         return f"Momentum(lr={self.lr:g}, momentum={self.momentum:g})"
@@ -77,6 +102,8 @@ class Adam(_Optimizer):
     (g^2 - v)`, :math:`w \leftarrow w - \eta \frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t}
     \frac{m}{\sqrt{v} + \epsilon}`."""
 
+    _state_names = ("m", "v")
+
     def __init__(self, lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
         super().__init__(lr)
         for name, value in (("beta_1", beta_1), ("beta_2", beta_2)):
@@ -84,21 +111,26 @@ class Adam(_Optimizer):
                 raise ValueError(f"Expected 0 <= `{name}` < 1. Received: {name}={value!r}")
         self.beta_1, self.beta_2 = float(beta_1), float(beta_2)
         self.epsilon = check_positive(epsilon, "epsilon")
-        self.m: dict[str, np.ndarray] = {}
-        self.v: dict[str, np.ndarray] = {}
+        self.alpha = self.lr
 
-    def _step(self, name, p, g):
-        m = self.m.setdefault(name, np.zeros_like(p))
-        v = self.v.setdefault(name, np.zeros_like(p))
+    def _prepare(self):
         t = self.iterations
-        alpha = self.lr * np.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
-        m += (g - m) * (1 - self.beta_1)
-        v += (g * g - v) * (1 - self.beta_2)
-        step = np.sqrt(v)  # the rest in place: no further temporary arrays
-        step += self.epsilon
-        np.divide(m, step, out=step)
-        step *= alpha
-        p -= step
+        self.alpha = self.lr * (1 - self.beta_2**t) ** 0.5 / (1 - self.beta_1**t)  # a Python float
+
+    def _step(self, p, g, m, v, tmp):
+        # every line works in place on preallocated arrays: no temporary arrays per step
+        np.subtract(g, m, out=tmp)
+        tmp *= 1 - self.beta_1
+        m += tmp  # m <- m + (1 - beta_1)(g - m)
+        np.multiply(g, g, out=tmp)
+        tmp -= v
+        tmp *= 1 - self.beta_2
+        v += tmp  # v <- v + (1 - beta_2)(g^2 - v)
+        np.sqrt(v, out=tmp)
+        tmp += self.epsilon
+        np.divide(m, tmp, out=tmp)
+        tmp *= self.alpha
+        p -= tmp  # w <- w - alpha m / (sqrt(v) + epsilon)
 
     def __repr__(self):
         return f"Adam(lr={self.lr:g}, beta_1={self.beta_1:g}, beta_2={self.beta_2:g})"

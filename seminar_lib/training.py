@@ -107,9 +107,10 @@ def fit(
         total_loss = total_correct = 0.0
         for b in range(num_batches):
             idx = order[b * batch_size : (b + 1) * batch_size]
-            outputs = model.forward(X[idx], training=True)
-            total_loss += loss.forward(outputs, y[idx]) * len(idx)
-            total_correct += accuracy(outputs, y[idx]) * len(idx)
+            X_batch, y_batch = X[idx], y[idx]
+            outputs = model.forward(X_batch, training=True)
+            total_loss += loss.forward(outputs, y_batch) * len(idx)
+            total_correct += accuracy(outputs, y_batch) * len(idx)
             model.backward(loss.backward(), input_grad=False)
             optimizer.update(model.params, model.grads)
             if mode == "bar" and (b % 20 == 0 or b == num_batches - 1):

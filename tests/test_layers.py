@@ -130,6 +130,16 @@ def test_relu_backward_returns_a_new_array():
     assert dx is not dout
 
 
+def test_relu_values_at_the_edges():
+    relu = ReLU()
+    out = relu.forward(np.array([[-np.inf, -1.0, 0.0, 2.0, np.inf, np.nan]], dtype=np.float32))
+    np.testing.assert_array_equal(out, [[0, 0, 0, 2, np.inf, np.nan]])
+    assert out.dtype == np.float32
+    dx = relu.backward(np.full((1, 6), 3.0, dtype=np.float32))
+    np.testing.assert_array_equal(dx, [[0, 0, 0, 3, 3, 0]])  # no gradient at 0 or below
+    assert dx.dtype == np.float32
+
+
 def test_initializers_have_the_right_scale():
     from seminar_lib.initializers import glorot_uniform, he_normal, small_normal
 
@@ -276,6 +286,40 @@ def test_optimizers_follow_their_formulas_by_hand():
     np.testing.assert_allclose(p["w"], [0.9, 1.1], atol=1e-6)
     with pytest.raises(ValueError, match="same keys"):
         SGD().update({"a": np.ones(1)}, {"b": np.ones(1)})
+
+
+def numpy_adam(p, grads, lr=0.01, beta_1=0.9, beta_2=0.999, eps=1e-7):
+    """Keras 3's Adam written out in float64 for one parameter and a list of gradients."""
+    m, v = np.zeros_like(p), np.zeros_like(p)
+    for t, g in enumerate(grads, start=1):
+        m = m + (1 - beta_1) * (g - m)
+        v = v + (1 - beta_2) * (g * g - v)
+        p = p - lr * np.sqrt(1 - beta_2**t) / (1 - beta_1**t) * m / (np.sqrt(v) + eps)
+    return p
+
+
+@pytest.mark.parametrize("shape", [(3,), (70, 1000)])
+def test_adam_follows_the_formula_over_many_steps_and_reuses_its_arrays(shape):
+    r = rng(4)
+    p0 = r.standard_normal(shape)
+    grads = [r.standard_normal(shape) for _ in range(5)]
+    params = {"w": p0.copy()}
+    opt = Adam(lr=0.01)
+    opt.update(params, {"w": grads[0]})
+    state = {k: id(a) for k, a in opt.state["w"].items()}
+    for g in grads[1:]:
+        opt.update(params, {"w": g})
+    assert {k: id(a) for k, a in opt.state["w"].items()} == state  # no new arrays per step
+    np.testing.assert_allclose(params["w"], numpy_adam(p0, grads), rtol=1e-12, atol=1e-12)
+    assert opt.iterations == 5
+
+
+def test_optimizers_keep_float32_and_accept_float64_gradients():
+    for opt in (SGD(0.1), Momentum(0.1), Adam(0.1)):
+        params = {"w": np.ones((2, 3), dtype=np.float32)}
+        opt.update(params, {"w": np.full((2, 3), 0.5)})  # float64 gradient
+        assert params["w"].dtype == np.float32
+        assert np.all(params["w"] < 1)
 
 
 def test_accuracy_and_evaluate():
