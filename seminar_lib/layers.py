@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from seminar_lib._validation import as_real_array, check_ndim, check_positive_int
-from seminar_lib.functions import log_softmax, sigmoid
+from seminar_lib.functions import sigmoid
 from seminar_lib.initializers import INITIALIZERS
 
 __all__ = [
@@ -218,8 +218,10 @@ class SoftmaxCrossEntropy(_Loss):
         logits = as_real_array(logits, "logits")
         check_ndim(logits, 2, "logits", "(N, K)")
         n = len(logits)
-        log_probs = log_softmax(logits)  # (N, K)
-        self.probs = np.exp(log_probs)  # (N, K): softmax, computed once
+        shifted = logits - logits.max(axis=1, keepdims=True)  # (N, K), every entry <= 0
+        exp = np.exp(shifted)  # (N, K), no overflow
+        total = exp.sum(axis=1, keepdims=True)  # (N, 1), >= 1
+        self.probs = exp / total  # softmax O, computed once
         y = np.asarray(y)
         if y.shape == (n,) and np.issubdtype(y.dtype, np.integer):  # class ids: no one-hot needed
             k = logits.shape[1]
@@ -228,12 +230,12 @@ class SoftmaxCrossEntropy(_Loss):
                     f"Expected class ids in [0, {k}). Received: min={y.min()}, max={y.max()}"
                 )
             rows = np.arange(n)
-            loss = -log_probs[rows, y].sum() / n
+            loss = (np.log(total[:, 0]) - shifted[rows, y]).sum() / n  # mean of -log O_y
             grad = self.probs.copy()
             grad[rows, y] -= 1.0  # O - T
         else:
             t = _class_targets(y, logits)
-            loss = -(t * log_probs).sum() / n
+            loss = -(t * (shifted - np.log(total))).sum() / n  # log O = shifted - log sum
             grad = self.probs - t
         grad /= n
         self.grad_input = grad

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 from seminar_lib._validation import as_real_array, check_positive_int
@@ -22,6 +24,12 @@ class Sequential:
     ``params`` and ``grads`` are flat dicts keyed ``"<layer index>.<name>"`` (``"0.W"``) whose
     values are the layers' own arrays, so an optimizer updating ``params`` in place trains the
     layers.
+
+    All parameters live side by side in one 1-D buffer, ``flat_params`` (and all gradients in
+    ``flat_grads``): each layer's ``W`` and ``b`` are views into it. An optimizer then updates
+    every weight of the network with one pass over one array instead of a pass per parameter,
+    which matters when most parameters are small. Layers must therefore read their parameters
+    through ``self.params[...]`` and write gradients in place (``out=`` or ``[...] =``).
     """
 
     def __init__(self, layers, input_shape=None):
@@ -35,6 +43,38 @@ class Sequential:
         if input_shape is None and hasattr(layers[0], "in_features"):
             input_shape = (layers[0].in_features,)
         self.input_shape = None if input_shape is None else tuple(input_shape)
+        self.flat_params: np.ndarray | None = None
+        self.flat_grads: np.ndarray | None = None
+        self._pack()
+
+    def __deepcopy__(self, memo):
+        clone = type(self).__new__(type(self))
+        memo[id(self)] = clone
+        for key, value in self.__dict__.items():
+            setattr(clone, key, copy.deepcopy(value, memo))
+        clone._pack()  # the copied arrays no longer share a buffer: pack them again
+        return clone
+
+    def _pack(self) -> None:
+        """Move every parameter and gradient into one contiguous buffer each (values kept)."""
+        entries = [(layer, name) for layer in self.layers for name in layer.params]
+        dtypes = {layer.params[name].dtype for layer, name in entries}
+        if not entries or len(dtypes) != 1:
+            self.flat_params = self.flat_grads = None  # nothing to pack, or mixed dtypes
+            return
+        total = sum(layer.params[name].size for layer, name in entries)
+        flat_params = np.empty(total, dtype=dtypes.pop())
+        flat_grads = np.zeros_like(flat_params)
+        start = 0
+        for layer, name in entries:
+            param, grad = layer.params[name], layer.grads[name]
+            stop = start + param.size
+            flat_params[start:stop] = param.reshape(-1)
+            flat_grads[start:stop] = grad.reshape(-1)
+            layer.params[name] = flat_params[start:stop].reshape(param.shape)  # a view
+            layer.grads[name] = flat_grads[start:stop].reshape(param.shape)
+            start = stop
+        self.flat_params, self.flat_grads = flat_params, flat_grads
 
     def forward(self, X, training: bool = False) -> np.ndarray:
         """Run every layer; ``training`` is passed on (dropout, batch norm)."""
@@ -93,6 +133,7 @@ class Sequential:
         """Convert every layer's parameters to ``dtype`` in place."""
         for layer in self.layers:
             layer.astype(dtype)
+        self._pack()
         return self
 
     def num_params(self) -> int:

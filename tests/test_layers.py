@@ -322,6 +322,54 @@ def test_optimizers_keep_float32_and_accept_float64_gradients():
         assert np.all(params["w"] < 1)
 
 
+def test_sequential_keeps_parameters_in_one_buffer():
+    r = rng(5)
+    layers = [Affine(4, 3, r), ReLU(), Affine(3, 2, r, init="glorot")]
+    before = {
+        f"{i}.{k}": v.copy() for i, layer in enumerate(layers) for k, v in layer.params.items()
+    }
+    model = Sequential(layers)
+    assert model.flat_params.shape == (4 * 3 + 3 + 3 * 2 + 2,)
+    assert model.flat_grads.shape == model.flat_params.shape
+    for name, value in model.params.items():
+        np.testing.assert_array_equal(value, before[name])  # values kept
+        assert np.shares_memory(value, model.flat_params)
+        assert np.shares_memory(model.grads[name], model.flat_grads)
+    model.flat_params[:] = 7.0  # the layers see the buffer
+    np.testing.assert_array_equal(layers[2].params["b"], [7.0, 7.0])
+    clone = copy.deepcopy(model)  # a copy has its own, consistent buffer
+    clone.flat_params[:] = 1.0
+    np.testing.assert_array_equal(clone.layers[2].params["b"], [1.0, 1.0])
+    np.testing.assert_array_equal(layers[2].params["b"], [7.0, 7.0])
+    model.astype(np.float64)
+    assert model.flat_params.dtype == np.float64 and layers[0].params["W"].dtype == np.float64
+    assert np.shares_memory(layers[0].params["W"], model.flat_params)
+    layers[0].astype(np.float32)  # mixed dtypes: the model can no longer be packed
+    model._pack()
+    assert model.flat_params is None
+
+
+@pytest.mark.parametrize("make_opt", [lambda: SGD(0.1), lambda: Momentum(0.05), lambda: Adam(0.01)])
+def test_one_pass_update_equals_per_parameter_update(make_opt):
+    r = rng(6)
+    packed = copy.deepcopy(Sequential([Affine(5, 4, r), Tanh(), Affine(4, 3, r)]))
+    loose = copy.deepcopy(packed)
+    for layer in loose.layers:
+        layer.astype(np.float32)  # new, separate arrays: one update per parameter
+    opt_packed, opt_loose = make_opt(), make_opt()
+    assert opt_packed._flat_buffers(packed.params, packed.grads) is not None
+    assert opt_loose._flat_buffers(loose.params, loose.grads) is None
+    X, y = r.standard_normal((8, 5)), r.integers(0, 3, size=8)
+    for _ in range(3):
+        for model, opt in ((packed, opt_packed), (loose, opt_loose)):
+            loss = SoftmaxCrossEntropy()
+            loss.forward(model.forward(X), y)
+            model.backward(loss.backward())
+            opt.update(model.params, model.grads)
+    for name in packed.params:
+        np.testing.assert_array_equal(packed.params[name], loose.params[name])  # bit for bit
+
+
 def test_accuracy_and_evaluate():
     assert accuracy(np.array([[0.1, 0.9], [0.8, 0.2]]), [1, 1]) == 0.5
     assert accuracy(np.array([[2.0], [-1.0], [3.0]]), np.array([1, 0, 0])) == pytest.approx(2 / 3)
