@@ -7,7 +7,7 @@ import copy
 import numpy as np
 
 from seminar_lib._validation import as_real_array, check_positive_int
-from seminar_lib.layers import Affine, Layer
+from seminar_lib.layers import Layer
 
 __all__ = ["Sequential"]
 
@@ -86,11 +86,12 @@ class Sequential:
     def backward(self, dout, input_grad: bool = True):
         """Backpropagate ``dout`` (the gradient of the loss w.r.t. the output); every layer stores
         its parameter gradients. Returns the gradient w.r.t. the input, or None when
-        ``input_grad`` is False and the first layer is an ``Affine`` (training skips that work).
+        ``input_grad`` is False and the first layer can skip it (``Affine``, ``Conv2D``: training
+        skips that work).
         """
         for i in range(len(self.layers) - 1, -1, -1):
             layer = self.layers[i]
-            if i == 0 and not input_grad and isinstance(layer, Affine):
+            if i == 0 and not input_grad and layer.can_skip_input_grad:
                 return layer.backward(dout, input_grad=False)
             dout = layer.backward(dout)
         return dout

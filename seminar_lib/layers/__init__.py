@@ -1,0 +1,51 @@
+r"""Layers with ``forward``/``backward`` for networks built from scratch (NumPy).
+
+Every layer keeps what ``backward`` needs during ``forward``; parameters and their gradients
+live in the dicts ``params`` and ``grads`` under the same keys (``"W"``, ``"b"``); ``backward``
+never modifies its argument ``dout``. Loss layers take the targets in ``forward`` and start the
+backward pass with ``backward()`` (the gradient of the mean loss).
+
+Modules: ``base`` (``Layer``), ``dense`` (``Affine`` and activations), ``losses``, ``conv``
+(``im2col``, convolution, pooling, ``Flatten``), ``regularization`` (``Dropout``,
+``BatchNorm``). Everything is importable from ``seminar_lib.layers``.
+"""
+
+from seminar_lib.layers.base import Layer
+from seminar_lib.layers.conv import (
+    AvgPool2D,
+    Conv2D,
+    Flatten,
+    GlobalAvgPool2D,
+    MaxPool2D,
+    col2im,
+    conv_output_size,
+    im2col,
+)
+from seminar_lib.layers.dense import Affine, ReLU, Sigmoid, Tanh
+from seminar_lib.layers.losses import (
+    MeanSquaredError,
+    SigmoidBinaryCrossEntropy,
+    SoftmaxCrossEntropy,
+)
+from seminar_lib.layers.regularization import BatchNorm, Dropout
+
+__all__ = [
+    "Affine",
+    "AvgPool2D",
+    "BatchNorm",
+    "Conv2D",
+    "Dropout",
+    "Flatten",
+    "GlobalAvgPool2D",
+    "Layer",
+    "MaxPool2D",
+    "MeanSquaredError",
+    "ReLU",
+    "Sigmoid",
+    "SigmoidBinaryCrossEntropy",
+    "SoftmaxCrossEntropy",
+    "Tanh",
+    "col2im",
+    "conv_output_size",
+    "im2col",
+]
