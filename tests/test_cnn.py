@@ -5,8 +5,9 @@ import itertools
 
 import numpy as np
 import pytest
+from helpers import layer_errors, rng
 
-from seminar_lib.gradcheck import check_gradients, numerical_gradient, relative_error
+from seminar_lib.gradcheck import check_gradients
 from seminar_lib.layers import (
     Affine,
     AvgPool2D,
@@ -25,10 +26,6 @@ from seminar_lib.layers import (
 from seminar_lib.models import Sequential
 from seminar_lib.optimizers import Adam
 from seminar_lib.training import evaluate, fit
-
-
-def rng(seed=0):
-    return np.random.default_rng(seed)
 
 
 def naive_conv(x, W, b, stride, pad):
@@ -109,31 +106,6 @@ def test_conv2d_forward_matches_the_definition(stride, padding):
     expected = naive_conv(x, conv.params["W"], conv.params["b"], stride, padding)
     np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-12)
     assert out.shape == (2, 4, *conv.output_shape((3, 7, 6))[1:])
-
-
-def layer_errors(layer, x, training=False, reseed=None):
-    """Relative errors of d(sum(out * r))/d(input and params) against numerical gradients."""
-    layer.astype(np.float64)
-    x = np.asarray(x, dtype=np.float64)
-
-    def forward():
-        if reseed is not None:
-            layer.rng = np.random.default_rng(reseed)  # the same dropout mask every time
-        return layer.forward(x, training=training)
-
-    r = rng(9).standard_normal(forward().shape)
-
-    def objective():
-        return float((forward() * r).sum())
-
-    objective()
-    dout = r.copy()
-    dx = layer.backward(dout)
-    np.testing.assert_array_equal(dout, r)  # backward never modifies dout
-    errors = {"x": relative_error(dx, numerical_gradient(objective, x))}
-    for name, p in layer.params.items():
-        errors[name] = relative_error(layer.grads[name].copy(), numerical_gradient(objective, p))
-    return errors
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
+from helpers import layer_errors, rng
 
 from seminar_lib import functions as F
 from seminar_lib.gradcheck import check_gradients, numerical_gradient, relative_error
@@ -23,30 +24,6 @@ from seminar_lib.optimizers import SGD, Adam, Momentum
 from seminar_lib.training import accuracy, evaluate, fit
 
 
-def rng(seed=0):
-    return np.random.default_rng(seed)
-
-
-def layer_gradcheck(layer, x, seed=1):
-    """Relative errors of d(sum(out * r))/d(input and params) against numerical gradients."""
-    layer.astype(np.float64)
-    x = x.astype(np.float64)
-    r = np.random.default_rng(seed).standard_normal(layer.forward(x).shape)
-
-    def objective():
-        return float((layer.forward(x) * r).sum())
-
-    objective()
-    dout = r.copy()
-    dx = layer.backward(dout)
-    np.testing.assert_array_equal(dout, r)  # backward never modifies dout
-    errors = {"x": relative_error(dx, numerical_gradient(objective, x))}
-    for name, p in layer.params.items():
-        analytic = layer.grads[name].copy()
-        errors[name] = relative_error(analytic, numerical_gradient(objective, p))
-    return errors
-
-
 @pytest.mark.parametrize(
     "make_layer",
     [
@@ -61,7 +38,7 @@ def layer_gradcheck(layer, x, seed=1):
 def test_layer_gradients_match_numerical_gradients(make_layer):
     x = rng(2).standard_normal((4, 5))
     x[np.abs(x) < 1e-3] = 0.5  # keep away from ReLU's kink
-    errors = layer_gradcheck(make_layer(), x)
+    errors = layer_errors(make_layer(), x, seed=1)
     assert max(errors.values()) < 1e-6, errors
 
 
