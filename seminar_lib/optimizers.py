@@ -13,6 +13,8 @@ optimizer updates that buffer in one pass: the same numbers, far fewer NumPy cal
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from seminar_lib._validation import check_positive
@@ -36,13 +38,26 @@ def _covered_base(arrays) -> np.ndarray | None:
 
 
 class _Optimizer:
-    """Base class: ``_state_names`` lists the per-weight arrays a subclass keeps (plus one
-    scratch array ``tmp``); ``_step(p, g, **state)`` updates one parameter in place."""
+    r"""Base class: ``_state_names`` lists the per-weight arrays a subclass keeps (plus one
+    scratch array ``tmp``); ``_step(p, g, **state)`` updates one parameter in place.
+
+    ``weight_decay`` :math:`\lambda` (default 0) shrinks every parameter before each step,
+    :math:`w \leftarrow w - \eta \lambda w`, as Keras 3's ``weight_decay`` does (decoupled
+    weight decay: for plain SGD the same as adding :math:`\frac{\lambda}{2}\|w\|^2` to the
+    loss; for Adam it is AdamW).
+    """
 
     _state_names: tuple[str, ...] = ()
 
-    def __init__(self, lr: float):
+    def __init__(self, lr: float, weight_decay: float = 0.0):
         self.lr = check_positive(lr, "lr")
+        if isinstance(weight_decay, bool) or not isinstance(weight_decay, numbers.Real):
+            raise TypeError(
+                f"Expected `weight_decay` to be a real number. Received: {weight_decay!r}"
+            )
+        if not 0 <= weight_decay < np.inf:
+            raise ValueError(f"Expected `weight_decay` >= 0. Received: {weight_decay!r}")
+        self.weight_decay = float(weight_decay)
         self.iterations = 0
         self.state: dict[str, dict[str, np.ndarray]] = {}
 
@@ -62,13 +77,19 @@ class _Optimizer:
         flat = self._flat_buffers(params, grads)
         if flat is not None:
             p, g = flat
+            self._decay(p)
             self._step(p, g, **self._state_for(" flat", p))
             return
         for name, p in params.items():
             g = grads[name]
             if g.dtype != p.dtype:
                 g = g.astype(p.dtype)
+            self._decay(p)
             self._step(p, g, **self._state_for(name, p))
+
+    def _decay(self, p: np.ndarray) -> None:
+        if self.weight_decay:
+            p *= 1 - self.lr * self.weight_decay  # w <- w - lr * wd * w
 
     def _flat_buffers(self, params: dict, grads: dict):
         """(params buffer, grads buffer) when the arrays are consecutive views covering one
@@ -94,6 +115,9 @@ class _Optimizer:
             self.state[name] = state
         return state
 
+    def _wd_repr(self) -> str:
+        return f", weight_decay={self.weight_decay:g}" if self.weight_decay else ""
+
     def _prepare(self) -> None:
         """Per-update constants (Adam's bias correction), computed once for all parameters."""
 
@@ -104,15 +128,15 @@ class _Optimizer:
 class SGD(_Optimizer):
     r"""Plain gradient descent: :math:`w \leftarrow w - \eta\, \partial E / \partial w`."""
 
-    def __init__(self, lr: float = 0.01):
-        super().__init__(lr)
+    def __init__(self, lr: float = 0.01, weight_decay: float = 0.0):
+        super().__init__(lr, weight_decay)
 
     def _step(self, p, g, tmp):
         np.multiply(g, self.lr, out=tmp)
         p -= tmp
 
     def __repr__(self):
-        return f"SGD(lr={self.lr:g})"
+        return f"SGD(lr={self.lr:g}{self._wd_repr()})"
 
 
 class Momentum(_Optimizer):
@@ -121,8 +145,8 @@ class Momentum(_Optimizer):
 
     _state_names = ("velocity",)
 
-    def __init__(self, lr: float = 0.01, momentum: float = 0.9):
-        super().__init__(lr)
+    def __init__(self, lr: float = 0.01, momentum: float = 0.9, weight_decay: float = 0.0):
+        super().__init__(lr, weight_decay)
         if isinstance(momentum, bool) or not 0 <= momentum < 1:
             raise ValueError(f"Expected 0 <= `momentum` < 1. Received: momentum={momentum!r}")
         self.momentum = float(momentum)
@@ -134,7 +158,7 @@ class Momentum(_Optimizer):
         p += velocity
 
     def __repr__(self):
-        return f"Momentum(lr={self.lr:g}, momentum={self.momentum:g})"
+        return f"Momentum(lr={self.lr:g}, momentum={self.momentum:g}{self._wd_repr()})"
 
 
 class Adam(_Optimizer):
@@ -145,8 +169,8 @@ class Adam(_Optimizer):
 
     _state_names = ("m", "v")
 
-    def __init__(self, lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
-        super().__init__(lr)
+    def __init__(self, lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, weight_decay=0.0):
+        super().__init__(lr, weight_decay)
         for name, value in (("beta_1", beta_1), ("beta_2", beta_2)):
             if not 0 <= value < 1:
                 raise ValueError(f"Expected 0 <= `{name}` < 1. Received: {name}={value!r}")
@@ -174,4 +198,6 @@ class Adam(_Optimizer):
         p -= tmp  # w <- w - alpha m / (sqrt(v) + epsilon)
 
     def __repr__(self):
-        return f"Adam(lr={self.lr:g}, beta_1={self.beta_1:g}, beta_2={self.beta_2:g})"
+        return (
+            f"Adam(lr={self.lr:g}, beta_1={self.beta_1:g}, beta_2={self.beta_2:g}{self._wd_repr()})"
+        )

@@ -97,8 +97,16 @@ def test_mlp_forward_matches_the_keras_twin():
                 learning_rate=0.003, beta_1=0.8, beta_2=0.99, epsilon=1e-5
             ),
         ),
+        (
+            lambda: SGD(lr=0.1, weight_decay=0.05),
+            lambda: keras.optimizers.SGD(learning_rate=0.1, weight_decay=0.05),
+        ),
+        (
+            lambda: Adam(lr=0.01, weight_decay=0.1),
+            lambda: keras.optimizers.Adam(learning_rate=0.01, weight_decay=0.1),
+        ),
     ],
-    ids=["sgd", "momentum", "adam", "adam-custom"],
+    ids=["sgd", "momentum", "adam", "adam-custom", "sgd-weight-decay", "adamw"],
 )
 def test_optimizers_take_the_same_steps_as_keras(ours, theirs):
     r = np.random.default_rng(5)

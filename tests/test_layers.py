@@ -263,6 +263,12 @@ def test_optimizers_follow_their_formulas_by_hand():
     np.testing.assert_allclose(p["w"], [0.9, 1.1], atol=1e-6)
     with pytest.raises(ValueError, match="same keys"):
         SGD().update({"a": np.ones(1)}, {"b": np.ones(1)})
+    p = {"w": np.array([1.0, -2.0])}
+    SGD(lr=0.1, weight_decay=0.5).update(p, {"w": np.zeros(2)})  # w <- w - 0.1 * 0.5 * w
+    np.testing.assert_allclose(p["w"], [0.95, -1.9])
+    assert repr(Adam(weight_decay=0.01)).endswith("weight_decay=0.01)")
+    with pytest.raises(ValueError, match=r"Expected `weight_decay` >= 0. Received: -1"):
+        SGD(weight_decay=-1)
 
 
 def numpy_adam(p, grads, lr=0.01, beta_1=0.9, beta_2=0.999, eps=1e-7):
