@@ -306,3 +306,22 @@ def test_layers_do_not_modify_their_input():
         layer.backward(np.ones_like(out))
         np.testing.assert_array_equal(x, before)
     assert copy.deepcopy(small_cnn(rng(18))).flat_params is not None
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_maxpool_fast_path_equals_the_general_path_with_ties(monkeypatch, dtype):
+    r = rng(19)
+    x = np.maximum(r.standard_normal((3, 2, 6, 8)), 0).astype(dtype)  # many tied zeros
+    x[0, 0, :2, :2] = 5.0  # a window of four equal maxima
+    dout = r.standard_normal((3, 2, 3, 4)).astype(dtype)
+    fast = MaxPool2D(2)
+    out_fast = fast.forward(x)
+    dx_fast = fast.backward(dout)
+    assert fast.fast
+    monkeypatch.setattr(MaxPool2D, "_tiles", lambda self, x: False)
+    slow = MaxPool2D(2)
+    np.testing.assert_array_equal(slow.forward(x), out_fast)
+    np.testing.assert_array_equal(slow.backward(dout), dx_fast)
+    assert not slow.fast
+    np.testing.assert_array_equal(dx_fast[0, 0, :2, :2], [[dout[0, 0, 0, 0], 0], [0, 0]])
+    assert dx_fast.dtype == dtype
