@@ -20,10 +20,15 @@ __all__ = [
     "plot_class_counts",
     "plot_confusion_matrix",
     "plot_decision_boundary",
+    "plot_layer_histograms",
     "plot_learning_curves",
+    "plot_matrix",
     "plot_nested_sets",
+    "plot_param_counts",
     "plot_pixel_values",
     "plot_timeline",
+    "show_feature_maps",
+    "show_filters",
     "show_images",
     "show_misclassified",
     "show_weights",
@@ -416,6 +421,9 @@ def plot_learning_curves(histories, metric="loss", ax=None, title=None):
                 markersize=3,
                 label=f"{prefix}テスト",
             )
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
     ax.set_xlabel("エポック")
     ax.set_ylabel(names.get(metric, metric))
     ax.legend()
@@ -488,4 +496,197 @@ def show_weights(W, num=32, ncols=8, ax=None, title=None):
     tiles = (cols / np.where(scale == 0, 1, scale)).reshape(-1, side, side)  # in [-1, 1]
     ax = show_images(tiles, ncols=ncols, ax=ax, title=title, cmap="bwr")
     ax.get_images()[0].set_clim(-1, 1)
+    return ax
+
+
+# ------------------------------------------------------------------------------- session 3
+def plot_layer_histograms(
+    values,
+    ax=None,
+    title=None,
+    bins=40,
+    value_range=None,
+    log_abs=False,
+    labels=None,
+    xlabel=None,
+    ylabel=None,
+):
+    """One histogram per layer, stacked from top (layer 1) to bottom: how the values that flow
+    through a deep network (activations, gradients) spread out or collapse layer by layer.
+
+    Parameters
+    ----------
+    values : sequence of array_like
+        One array per layer, any shape (flattened).
+    bins : int
+        Bins shared by every layer.
+    value_range : (low, high), optional
+        Range of the bins (default: the smallest and largest value over all layers).
+    log_abs : bool
+        Histogram of :math:`\\log_{10}|v|` instead of :math:`v` (zeros are left out): for
+        gradients whose size changes by orders of magnitude from layer to layer.
+    labels : sequence of str, optional
+        One name per layer (default "層 1", "層 2", ...), written as the y tick labels.
+    xlabel, ylabel : str, optional
+        Axis labels (default: "値" or "log10 |値|", and none, the tick labels naming the layers).
+
+    Each histogram is scaled to its own peak, so the shape is compared, not the counts.
+    """
+    arrays = [as_real_array(v, f"values[{i}]").ravel() for i, v in enumerate(values)]
+    if not arrays:
+        raise ValueError("Expected at least one layer's values. Received: none")
+    bins = check_positive_int(bins, "bins")
+    if log_abs:
+        arrays = [np.log10(np.abs(a[a != 0])) for a in arrays]
+    if labels is None:
+        labels = [f"層 {i + 1}" for i in range(len(arrays))]
+    if len(labels) != len(arrays):
+        raise ValueError(f"Expected {len(arrays)} labels. Received: {len(labels)} labels")
+    nonempty = [a for a in arrays if a.size]
+    if value_range is None:
+        if not nonempty:
+            raise ValueError("Every layer's values are empty (or all zero with log_abs=True).")
+        value_range = (min(a.min() for a in nonempty), max(a.max() for a in nonempty))
+    low, high = (float(v) for v in value_range)
+    if not low < high:
+        low, high = low - 0.5, high + 0.5  # every value equal: a range around it
+    edges = np.linspace(low, high, bins + 1)
+    ax = _axes(ax, figsize=(4.5, 0.7 * len(arrays) + 1.2))
+    num = len(arrays)
+    for i, a in enumerate(arrays):
+        counts, _ = np.histogram(a, bins=edges)
+        height = counts / counts.max() * 0.9 if counts.max() > 0 else counts.astype(float)
+        base = num - 1 - i  # layer 1 on top
+        color = CLASS_COLORS[i % len(CLASS_COLORS)]
+        ax.stairs(base + height, edges, baseline=base, fill=True, color=color, alpha=0.6)
+        ax.stairs(base + height, edges, baseline=base, color=color, linewidth=1)
+    ax.set_yticks(np.arange(num) + 0.35, labels[::-1])
+    ax.set_ylim(-0.1, num)
+    ax.set_xlim(low, high)
+    ax.set_xlabel(xlabel or ("$\\log_{10}$ |値|" if log_abs else "値"))
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    ax.grid(axis="y", visible=False)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_matrix(values, ax=None, title=None, highlight=(), fmt="{:g}", cmap="Blues"):
+    """A small 2-D array drawn as a grid with every number written in its cell.
+
+    Parameters
+    ----------
+    values : array_like of shape (R, C)
+    highlight : sequence of (row, col, height, width) or (row, col, height, width, color)
+        Rectangles drawn around blocks of cells (e.g. the window a filter sees); red unless a
+        colour is given.
+    fmt : str
+        Format of each number (``"{:g}"``, ``"{:.1f}"``, ...).
+    """
+    values = as_real_array(values, "values")
+    if values.ndim == 1:
+        values = values[None, :]  # a row vector
+    check_ndim(values, 2, "values", "(R, C)")
+    from matplotlib.patches import Rectangle
+
+    rows, cols = values.shape
+    ax = _axes(ax, figsize=(0.5 * cols + 1, 0.5 * rows + 0.8))
+    finite = values[np.isfinite(values)]
+    vmin, vmax = (finite.min(), finite.max()) if finite.size else (0.0, 1.0)
+    ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax if vmax > vmin else vmin + 1)
+    middle = (vmin + vmax) / 2
+    for (r, c), v in np.ndenumerate(values):
+        color = "white" if v > middle and vmax > vmin else "black"
+        ax.text(c, r, fmt.format(v), ha="center", va="center", fontsize=9, color=color)
+    for row, col, height, width, *color in highlight:
+        edge = color[0] if color else "tab:red"
+        rect = Rectangle((col - 0.5, row - 0.5), width, height, fill=False, lw=2.5, ec=edge)
+        ax.add_patch(rect)
+    ax.set_xticks(range(cols))
+    ax.set_yticks(range(rows))
+    ax.tick_params(length=0, labelsize=8)
+    ax.set_xlabel("列")
+    ax.set_ylabel("行")
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def show_filters(kernels, ncols=8, ax=None, title=None, labels=None):
+    """Convolution filters as small images, each scaled to its own range (red positive,
+    blue negative, white 0).
+
+    Parameters
+    ----------
+    kernels : array_like of shape (F, KH, KW)
+        One 2-D filter per image: for a first layer on grayscale images, ``W[:, 0]`` of a
+        ``Conv2D`` (F, 1, KH, KW), or ``kernel[:, :, 0, :].transpose(2, 0, 1)`` of a Keras
+        ``Conv2D`` (KH, KW, 1, F).
+    """
+    kernels = as_real_array(kernels, "kernels")
+    check_ndim(kernels, 3, "kernels", "(F, KH, KW)")
+    scale = np.abs(kernels).max(axis=(1, 2), keepdims=True)
+    tiles = kernels / np.where(scale == 0, 1, scale)  # each filter in [-1, 1]
+    ax = show_images(tiles, labels=labels, ncols=ncols, ax=ax, title=title, cmap="bwr")
+    ax.get_images()[0].set_clim(-1, 1)
+    return ax
+
+
+def show_feature_maps(maps, ncols=8, ax=None, title=None, labels=None, cmap="viridis"):
+    """Feature maps (the output channels of a convolution for one image), each scaled to its
+    own range [min, max] so that every map uses the whole colour scale.
+
+    Parameters
+    ----------
+    maps : array_like of shape (F, H, W)
+        For example ``out[0]`` of a ``Conv2D`` output (N, F, H, W), or
+        ``out[0].transpose(2, 0, 1)`` of a Keras output (N, H, W, F).
+    """
+    maps = as_real_array(maps, "maps")
+    check_ndim(maps, 3, "maps", "(F, H, W)")
+    low = maps.min(axis=(1, 2), keepdims=True)
+    span = maps.max(axis=(1, 2), keepdims=True) - low
+    tiles = (maps - low) / np.where(span == 0, 1, span)  # each map in [0, 1]
+    ax = show_images(tiles, labels=labels, ncols=ncols, ax=ax, title=title, cmap=cmap)
+    ax.get_images()[0].set_clim(0, 1)
+    return ax
+
+
+def plot_param_counts(counts, ax=None, title=None, notes=None):
+    """Horizontal bars of the number of parameters of several models, on a log scale, with
+    each count written next to its bar.
+
+    Parameters
+    ----------
+    counts : dict[str, int]
+        Model name -> number of parameters (drawn top to bottom in the dict's order).
+    notes : dict[str, str], optional
+        A short remark after the count of some models (e.g. "論文の値").
+    """
+    if not isinstance(counts, dict) or not counts:
+        raise TypeError(f"Expected `counts` to be a non-empty dict. Received: {counts!r}")
+    names = list(counts)
+    values = np.array([counts[name] for name in names], dtype=float)
+    if not np.all(values >= 1):
+        raise ValueError(f"Expected every count >= 1. Received: {counts}")
+    notes = notes or {}
+    ax = _axes(ax, figsize=(8, 0.55 * len(names) + 1.4))
+    bars = ax.barh(names, values, color=[CLASS_COLORS[i % 6] for i in range(len(names))])
+    texts = [
+        f"{int(v):,}" + (f"（{notes[n]}）" if n in notes else "")
+        for n, v in zip(names, values, strict=True)
+    ]
+    ax.bar_label(bars, labels=texts, padding=4, fontsize=9)
+    ax.set_xscale("log")
+    ax.set_xlim(values.min() / 3, values.max() * 20)  # room for the labels on the right
+    ax.invert_yaxis()  # the first model on top
+    ax.set_xlabel("パラメータの数（対数目盛）")
+    ax.set_ylabel("モデル")
+    ax.grid(axis="y", visible=False)
+    if title:
+        ax.set_title(title)
     return ax

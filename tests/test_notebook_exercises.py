@@ -35,3 +35,8 @@ def test_every_checker_passes_in_the_instructor_notebook(path):
 def test_notebook_01_has_at_least_three_checked_exercises():
     cells = checker_cells(Path(NOTEBOOKS[0]).parent / "01_neuron_perceptron.ipynb")
     assert len(cells) >= 3
+
+
+def test_notebook_03_has_at_least_three_checked_exercises():
+    cells = checker_cells(Path(NOTEBOOKS[0]).parent / "03_deep_cnn.ipynb")
+    assert len(cells) >= 3

@@ -159,3 +159,83 @@ def test_misclassified_and_weights():
     assert np.nanmax(tiles) == 1.0 and np.nanmin(tiles) == -1.0  # each unit scaled to [-1, 1]
     with pytest.raises(ValueError, match=r"Expected D to be a square"):
         P.show_weights(np.ones((10, 2)))
+
+
+# ------------------------------------------------------------------------------- session 3
+def test_layer_histograms_one_row_per_layer_top_down():
+    values = [np.full(10, 0.5), np.linspace(0, 1, 50), np.array([0.0, 1.0])]
+    ax = P.plot_layer_histograms(values, bins=4, value_range=(0, 1), title="活性化")
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["層 3", "層 2", "層 1"]
+    assert ax.get_xlabel() == "値" and ax.get_ylabel() == "" and ax.get_title() == "活性化"
+    assert ax.get_xlim() == (0.0, 1.0)
+    tops = [p.get_data().values.max() for p in ax.patches[::2]]  # filled stairs, layer 1 first
+    np.testing.assert_allclose(tops, [2 + 0.9, 1 + 0.9, 0 + 0.9])  # each scaled to its peak
+
+
+def test_layer_histograms_of_log_sizes_skip_zeros():
+    ax = P.plot_layer_histograms(
+        [[0.0, 1e-3, -1e-2], [1e-6, 1e-5]], log_abs=True, labels=["a", "b"]
+    )
+    assert ax.get_xlim() == (-6.0, -2.0)  # log10 of the non-zero sizes
+    assert "log_{10}" in ax.get_xlabel()
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["b", "a"]
+    named = P.plot_layer_histograms([[1.0, 2.0]], ylabel="中間層", xlabel="出力")
+    assert (named.get_xlabel(), named.get_ylabel()) == ("出力", "中間層")
+    ax = P.plot_layer_histograms([np.ones(3)])  # one value only: a range around it
+    assert ax.get_xlim() == (0.5, 1.5)
+
+
+def test_matrix_writes_every_number_and_highlights():
+    ax = P.plot_matrix(np.arange(6).reshape(2, 3), highlight=[(0, 1, 2, 2)], title="im2col")
+    assert [t.get_text() for t in ax.texts] == ["0", "1", "2", "3", "4", "5"]
+    (rect,) = ax.patches
+    assert rect.get_xy() == (0.5, -0.5) and (rect.get_width(), rect.get_height()) == (2, 2)
+    assert ax.get_xlabel() == "列" and ax.get_ylabel() == "行"
+    blue = P.plot_matrix(np.ones((2, 2)), highlight=[(0, 0, 1, 1, "tab:blue")])
+    assert blue.patches[0].get_edgecolor() == matplotlib.colors.to_rgba("tab:blue")
+    row = P.plot_matrix([1.5, 2.25], fmt="{:.1f}")  # a vector is one row
+    assert [t.get_text() for t in row.texts] == ["1.5", "2.2"]
+
+
+def test_filters_and_feature_maps_are_scaled_one_by_one():
+    kernels = np.stack([np.eye(3), -4 * np.eye(3), np.zeros((3, 3))])
+    ax = P.show_filters(kernels, ncols=3, labels=["a", "b", "c"])
+    tiles = ax.get_images()[0].get_array()
+    assert np.nanmax(tiles) == 1.0 and np.nanmin(tiles) == -1.0
+    assert ax.get_images()[0].get_clim() == (-1.0, 1.0)
+    assert [t.get_text() for t in ax.texts] == ["a", "b", "c"]
+    maps = np.stack([np.arange(4.0).reshape(2, 2), 100 + np.arange(4.0).reshape(2, 2)])
+    ax = P.show_feature_maps(maps, ncols=2)
+    canvas = ax.get_images()[0].get_array()
+    np.testing.assert_allclose(canvas[1:3, 0:2], [[0, 1 / 3], [2 / 3, 1]])
+    np.testing.assert_allclose(canvas[1:3, 3:5], [[0, 1 / 3], [2 / 3, 1]])  # same after scaling
+
+
+def test_param_counts_log_bars_with_labels():
+    ax = P.plot_param_counts({"MLP": 235_146, "CNN": 80_346}, notes={"CNN": "この回"})
+    assert ax.get_xscale() == "log"
+    assert [t.get_text() for t in ax.texts] == ["235,146", "80,346（この回）"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["MLP", "CNN"]
+    assert ax.get_xlabel() == "パラメータの数（対数目盛）"
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: P.plot_layer_histograms([]), ValueError, r"at least one layer"),
+        (lambda: P.plot_layer_histograms([[1.0]], labels=["a", "b"]), ValueError, r"1 labels"),
+        (
+            lambda: P.plot_layer_histograms([[0.0]], log_abs=True),
+            ValueError,
+            r"all zero with log_abs",
+        ),
+        (lambda: P.plot_matrix(np.ones((2, 2, 2))), ValueError, r"with 2 dims \(R, C\)"),
+        (lambda: P.show_filters(np.ones((3, 3))), ValueError, r"with 3 dims \(F, KH, KW\)"),
+        (lambda: P.show_feature_maps(np.ones(4)), ValueError, r"with 3 dims \(F, H, W\)"),
+        (lambda: P.plot_param_counts({}), TypeError, r"non-empty dict"),
+        (lambda: P.plot_param_counts({"a": 0}), ValueError, r"every count >= 1"),
+    ],
+)
+def test_session_3_bad_input_messages(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
