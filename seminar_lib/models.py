@@ -142,13 +142,14 @@ class Sequential:
 
     def __repr__(self) -> str:
         rows, shape = [], self.input_shape
+        width = max(34, *(len(repr(layer)) for layer in self.layers))  # the layer column
         for i, layer in enumerate(self.layers):
             if shape is not None:
                 shape = layer.output_shape(shape)
             count = sum(v.size for v in layer.params.values())
             out = "?" if shape is None else str((None, *shape)).replace("None", "N")
-            rows.append(f"{i:>3}  {layer!r:<34} {out:<14} {count:>10,}")
-        head = f"{'#':>3}  {'layer':<34} {'output shape':<14} {'params':>10}"
+            rows.append(f"{i:>3}  {layer!r:<{width}} {out:<14} {count:>10,}")
+        head = f"{'#':>3}  {'layer':<{width}} {'output shape':<14} {'params':>10}"
         line = "-" * len(head)
         body = "\n".join(rows)
         return f"Sequential\n{head}\n{line}\n{body}\n{line}\nTotal params: {self.num_params():,}"

@@ -68,6 +68,7 @@ def fit(
     num_epochs: int = 10,
     batch_size: int = 128,
     validation_data=None,
+    progress: str | None = None,
 ) -> dict[str, list[float]]:
     """Train ``model`` with mini-batches drawn by ``rng`` (a new shuffle every epoch).
 
@@ -81,6 +82,8 @@ def fit(
         Shuffles the data; the same seed gives the same training run.
     validation_data : (X_val, y_val), optional
         Evaluated after each epoch (for example the test set, to draw learning curves).
+    progress : {"bar", "summary", "none"}, optional
+        Overrides ``SEMINAR_PROGRESS`` for this call (``"none"`` for long runs of many epochs).
 
     Returns
     -------
@@ -96,7 +99,9 @@ def fit(
         raise ValueError(f"Expected as many targets as samples ({len(X)}). Received: {len(y)}")
     num_epochs = check_positive_int(num_epochs, "num_epochs")
     batch_size = check_positive_int(batch_size, "batch_size")
-    mode = _progress_mode()
+    mode = _progress_mode() if progress is None else progress
+    if mode not in PROGRESS_MODES:
+        raise ValueError(f"Expected `progress` to be one of {PROGRESS_MODES}. Received: {mode!r}")
     history: dict[str, list[float]] = {"loss": [], "accuracy": []}
     if validation_data is not None:
         history.update(val_loss=[], val_accuracy=[])

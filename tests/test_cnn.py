@@ -222,6 +222,8 @@ def test_cnn_summary_packing_and_skipped_input_gradient():
     text = repr(model)
     for row in ("(N, 4, 8, 8)", "(N, 4, 4, 4)", "(N, 6, 2, 2)", "(N, 6)", "(N, 3)"):
         assert row in text
+    lines = text.splitlines()[1:-1]
+    assert len({line.index("(N,") for line in lines if "(N," in line}) == 1  # one column
     assert "Total params: " + f"{4 * 9 + 4 + 4 + 4 + 6 * 4 * 9 + 6 + 6 * 3 + 3:,}" in text
     assert "BatchNorm.1.gamma" not in model.params and "1.gamma" in model.params
     assert np.shares_memory(model.params["1.gamma"], model.flat_params)

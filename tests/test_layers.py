@@ -418,6 +418,16 @@ def test_progress_modes(monkeypatch, capsys):
     with pytest.raises(ValueError, match=r"Expected SEMINAR_PROGRESS to be one of"):
         train_small(0)
     assert os.environ["SEMINAR_PROGRESS"] == "fancy"
+    monkeypatch.setenv("SEMINAR_PROGRESS", "bar")
+    r = rng(0)
+    model = Sequential([Affine(2, 3, r)])
+    X, y = r.standard_normal((8, 2)), r.integers(0, 3, size=8)
+    fit(model, SoftmaxCrossEntropy(), SGD(), X, y, rng=r, num_epochs=2, progress="none")
+    assert capsys.readouterr().out == ""  # the argument wins over the environment
+    fit(model, SoftmaxCrossEntropy(), SGD(), X, y, rng=r, num_epochs=2, progress="summary")
+    assert capsys.readouterr().out.startswith("エポック 1/2: loss ")
+    with pytest.raises(ValueError, match=r"Expected `progress` to be one of"):
+        fit(model, SoftmaxCrossEntropy(), SGD(), X, y, rng=r, progress="loud")
 
 
 def test_fit_input_errors():
