@@ -22,15 +22,25 @@ import numpy as np
 from seminar_lib._validation import check_bool
 
 __all__ = [
+    "CIFAR10_CLASSES_JA",
+    "CIFAR10_FOLDER",
+    "COLOR_MODES",
     "DATA_DIR_ENV",
+    "DEMO_FOLDER_CLASSES",
     "FASHION_MNIST_CLASSES",
     "FASHION_MNIST_CLASSES_JA",
     "LOGIC_GATES",
     "DatasetError",
+    "ImageFolder",
+    "build_dir",
     "data_dir",
+    "load_cifar10",
     "load_fashion_mnist",
+    "load_image_folder",
     "load_mnist",
     "logic_gate",
+    "make_demo_image_folder",
+    "write_cifar10_batches",
 ]
 
 #: Environment variable that overrides the data folder.
@@ -120,6 +130,20 @@ def data_dir() -> Path:
     if override:
         return Path(override).expanduser()
     return Path(__file__).resolve().parent.parent / "data"
+
+
+def build_dir(*parts: str) -> Path:
+    """A folder under the repository's ``build/`` (ignored by git), created if missing.
+
+    Notebooks write what they generate there (demo images, checkpoints, logs, saved models), so
+    nothing generated lands in ``notebooks/`` or in a commit: ``build_dir("demo_images")``.
+    """
+    if not all(isinstance(p, str) and p and not os.path.isabs(p) for p in parts):
+        raise ValueError(f"Expected relative folder names. Received: {parts!r}")
+    path = Path(__file__).resolve().parent.parent / "build"
+    path = path.joinpath(*parts)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 # Verified arrays, keyed by (path, size, mtime): a second load in the same process is instant.

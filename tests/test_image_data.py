@@ -329,3 +329,14 @@ def test_demo_folder_never_deletes_other_folders(tmp_path):
         make_demo_image_folder(tmp_path / "x", images_per_class=1)
     with pytest.raises(TypeError, match="Expected `seed` to be an int >= 0"):
         make_demo_image_folder(tmp_path / "x", seed=-1)
+
+
+def test_build_dir_is_the_repository_build_folder():
+    from seminar_lib.datasets import build_dir
+
+    path = build_dir("test_build_dir")
+    assert path.is_dir() and path.parent.name == "build"
+    assert path.parent.parent == Path(__file__).resolve().parent.parent
+    path.rmdir()
+    with pytest.raises(ValueError, match="Expected relative folder names"):
+        build_dir("/etc")
