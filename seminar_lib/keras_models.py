@@ -9,12 +9,19 @@ from __future__ import annotations
 import numpy as np
 
 from seminar_lib._tfenv import import_keras
+from seminar_lib._validation import check_positive_int
 from seminar_lib.layers import Affine
 from seminar_lib.models import Sequential
 
 keras = import_keras()
 
-__all__ = ["build_mlp", "copy_dense_weights"]
+__all__ = [
+    "build_augmentation",
+    "build_fashion_cnn",
+    "build_mlp",
+    "copy_dense_weights",
+    "make_dataset",
+]
 
 
 def build_mlp(input_dim: int, hidden_units, num_classes: int, activation: str = "relu"):
@@ -44,3 +51,119 @@ def copy_dense_weights(keras_model, model: Sequential) -> Sequential:
         kernel, bias = (np.asarray(w) for w in layer.get_weights())
         values[f"{i}.W"], values[f"{i}.b"] = kernel, bias
     return model.set_params(values)
+
+
+def build_augmentation(
+    flip: bool = True,
+    rotation: float = 0.0,
+    zoom: float = 0.0,
+    translation: float = 0.08,
+    seed: int = 0,
+):
+    """Random image transformations for training (data augmentation) as a Keras model.
+
+    Each argument switches on one of Keras's preprocessing layers: a horizontal flip,
+    a rotation by up to ``rotation`` of a full turn, a zoom by up to ``zoom`` (a fraction of the
+    size) and a shift by up to ``translation`` of the height and width. Pixels that come from
+    outside the image are filled with 0 (the black background of Fashion-MNIST). The layers act
+    only when called with ``training=True``; at inference they pass images through unchanged.
+
+    Returns
+    -------
+    keras.Sequential
+        Takes and returns float images (N, H, W, C).
+    """
+    layers = []
+    if flip:
+        layers.append(keras.layers.RandomFlip("horizontal", seed=seed))
+    if rotation:
+        layers.append(keras.layers.RandomRotation(rotation, fill_mode="constant", seed=seed + 1))
+    if zoom:
+        layers.append(keras.layers.RandomZoom(zoom, fill_mode="constant", seed=seed + 2))
+    if translation:
+        layers.append(
+            keras.layers.RandomTranslation(
+                translation, translation, fill_mode="constant", seed=seed + 3
+            )
+        )
+    if not layers:
+        raise ValueError("Expected at least one augmentation. Received: all switched off")
+    return keras.Sequential(layers, name="augmentation")
+
+
+def build_fashion_cnn(input_shape=(28, 28, 1), num_classes: int = 10):
+    """The CNN of session 4: two convolution blocks and a dense head, logits out.
+
+    Conv 5x5 (32) -> BN -> ReLU -> max pool -> Conv 3x3 (64) -> BN -> ReLU -> max pool ->
+    Flatten -> Dropout -> Dense 256 -> BN -> ReLU -> Dropout -> Dense ``num_classes``. The
+    convolutions use no padding ("valid"), which keeps the arithmetic small enough to train on
+    a laptop CPU in minutes. Compile it with
+    ``keras.losses.SparseCategoricalCrossentropy(from_logits=True)``.
+    """
+    L = keras.layers
+    return keras.Sequential(
+        [
+            keras.Input(shape=input_shape),  # (N, 28, 28, 1)
+            L.Conv2D(32, 5, use_bias=False),  # (N, 24, 24, 32)
+            L.BatchNormalization(),
+            L.ReLU(),
+            L.MaxPooling2D(),  # (N, 12, 12, 32)
+            L.Conv2D(64, 3, use_bias=False),  # (N, 10, 10, 64)
+            L.BatchNormalization(),
+            L.ReLU(),
+            L.MaxPooling2D(),  # (N, 5, 5, 64)
+            L.Flatten(),  # (N, 1600)
+            L.Dropout(0.5),
+            L.Dense(256, use_bias=False),  # (N, 256)
+            L.BatchNormalization(),
+            L.ReLU(),
+            L.Dropout(0.5),
+            L.Dense(num_classes),  # (N, 10) logits
+        ],
+        name="fashion_cnn",
+    )
+
+
+def make_dataset(X, y, batch_size: int = 128, shuffle: bool = False, augment=None, seed: int = 0):
+    """A ``tf.data`` input pipeline: slices -> cache -> shuffle -> batch -> augment -> prefetch.
+
+    The arrays are cut into examples, kept in memory (``cache``), shuffled every epoch when
+    ``shuffle`` is true, grouped into batches, transformed by ``augment`` (a Keras model such as
+    :func:`build_augmentation`, run on whole batches in parallel with training) and prefetched,
+    so the next batch is ready when the model asks for it.
+
+    Parameters
+    ----------
+    X : array (N, ...), float
+    y : array (N,)
+    batch_size : int
+    shuffle : bool
+    augment : keras.Model, optional
+        Called as ``augment(images, training=True)`` on each batch.
+    seed : int
+        Seed of the shuffle.
+
+    Returns
+    -------
+    tf.data.Dataset
+        Yields ``(images, labels)`` batches.
+    """
+    import tensorflow as tf
+
+    batch_size = check_positive_int(batch_size, "batch_size")
+    X, y = np.asarray(X), np.asarray(y)
+    if len(X) != len(y):
+        raise ValueError(
+            "Expected `X` and `y` with the same number of examples. "
+            f"Received: X.shape={X.shape}, y.shape={y.shape}"
+        )
+    ds = tf.data.Dataset.from_tensor_slices((X, y)).cache()
+    if shuffle:
+        ds = ds.shuffle(len(X), seed=seed, reshuffle_each_iteration=True)
+    ds = ds.batch(batch_size)
+    if augment is not None:
+        ds = ds.map(
+            lambda images, labels: (augment(images, training=True), labels),
+            num_parallel_calls=tf.data.AUTOTUNE,
+        )
+    return ds.prefetch(tf.data.AUTOTUNE)

@@ -26,6 +26,7 @@ __all__ = [
     "plot_nested_sets",
     "plot_param_counts",
     "plot_pixel_values",
+    "plot_split_class_counts",
     "plot_timeline",
     "show_feature_maps",
     "show_filters",
@@ -689,4 +690,63 @@ def plot_param_counts(counts, ax=None, title=None, notes=None):
     ax.grid(axis="y", visible=False)
     if title:
         ax.set_title(title)
+    return ax
+
+
+# ------------------------------------------------------------------------------- session 4
+def plot_split_class_counts(splits, class_names=None, proportion=True, ax=None, title=None):
+    """Grouped bars: the share (or the number) of each class in each split of a data set, so
+    that a stratified split shows as bars of equal height within every class.
+
+    Parameters
+    ----------
+    splits : dict[str, array_like of shape (N_s,)]
+        Split name -> its integer class labels 0..K-1, e.g.
+        ``{"訓練": y_train, "検証": y_val, "テスト": y_test}``.
+    class_names : sequence of str, optional
+        Tick labels (default: the class ids).
+    proportion : bool
+        Show the percentage of each split's examples (default) instead of counts.
+    """
+    if not isinstance(splits, dict) or not splits:
+        raise TypeError(
+            f"Expected `splits` to be a non-empty dict {{name: y}}. Received: {splits!r}"
+        )
+    labels = {}
+    for name, y in splits.items():
+        y = np.asarray(y)
+        if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer) or (y.size and y.min() < 0):
+            raise ValueError(
+                f"Expected the labels of split {name!r} with 1 dim (N,) of integers >= 0. "
+                f"Received: shape={y.shape}, dtype={y.dtype}"
+            )
+        labels[name] = y
+    num_classes = max([int(y.max()) + 1 for y in labels.values() if y.size], default=0)
+    if class_names is not None:
+        if len(class_names) < num_classes:
+            raise ValueError(
+                f"Expected at least {num_classes} class names. Received: {len(class_names)} names"
+            )
+        num_classes = len(class_names)
+    ax = _axes(ax, figsize=(10, 3.8))
+    x = np.arange(num_classes)
+    width = 0.8 / len(labels)
+    for i, (name, y) in enumerate(labels.items()):
+        counts = np.bincount(y, minlength=num_classes)
+        values = 100 * counts / max(len(y), 1) if proportion else counts
+        offset = (i - (len(labels) - 1) / 2) * width
+        color = CLASS_COLORS[i % len(CLASS_COLORS)]
+        ax.bar(x + offset, values, width, color=color, label=f"{name} ({len(y)} 枚)")
+    ax.set_xticks(x)
+    if class_names is not None:
+        long_names = max(len(str(n)) for n in class_names) > 4
+        ax.set_xticklabels(
+            class_names, rotation=30 if long_names else 0, ha="right" if long_names else "center"
+        )
+    ax.set_xlabel("クラス")
+    ax.set_ylabel("割合 (%)" if proportion else "枚数")
+    ax.grid(axis="x", visible=False)
+    ax.legend(ncols=len(labels), loc="lower center", bbox_to_anchor=(0.5, 1.0))
+    if title:
+        ax.set_title(title, pad=28)
     return ax

@@ -239,3 +239,23 @@ def test_param_counts_log_bars_with_labels():
 def test_session_3_bad_input_messages(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_split_class_counts_draws_one_group_of_bars_per_class():
+    splits = {"訓練": np.array([0, 0, 1, 1]), "テスト": np.array([0, 2])}
+    ax = P.plot_split_class_counts(splits, class_names=["a", "b", "c"], title="分け方")
+    heights = [round(b.get_height()) for b in ax.patches]
+    assert heights == [50, 50, 0, 50, 0, 50]  # percentages, split by split
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b", "c"]
+    assert ax.get_legend_handles_labels()[1] == ["訓練 (4 枚)", "テスト (2 枚)"]
+    counts = P.plot_split_class_counts(splits, proportion=False)
+    assert [round(b.get_height()) for b in counts.patches] == [2, 2, 0, 1, 0, 1]
+    assert counts.get_ylabel() == "枚数"
+    fig, axes = plt.subplots(1, 2)
+    assert P.plot_split_class_counts(splits, ax=axes[1]) is axes[1]
+    with pytest.raises(ValueError, match="at least 3 class names"):
+        P.plot_split_class_counts(splits, class_names=["a"])
+    with pytest.raises(ValueError, match="integers >= 0"):
+        P.plot_split_class_counts({"訓練": np.array([0.5, 1.0])})
+    with pytest.raises(TypeError, match="non-empty dict"):
+        P.plot_split_class_counts([np.array([0, 1])])

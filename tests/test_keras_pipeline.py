@@ -1,0 +1,71 @@
+"""Session 4's Keras helpers: augmentation layers, the CNN builder and the tf.data pipeline."""
+
+import numpy as np
+import pytest
+
+from seminar_lib import setup_notebook
+
+setup_notebook(seed=0)
+keras = pytest.importorskip("keras")
+
+from seminar_lib.keras_models import (  # noqa: E402
+    build_augmentation,
+    build_fashion_cnn,
+    make_dataset,
+)
+
+
+def images(n=8, seed=0):
+    return np.random.default_rng(seed).random((n, 28, 28, 1), dtype=np.float32)
+
+
+def test_augmentation_changes_images_in_training_only():
+    x = images()
+    augment = build_augmentation(flip=True, rotation=0.1, zoom=0.1, translation=0.1, seed=0)
+    assert [type(layer).__name__ for layer in augment.layers] == [
+        "RandomFlip",
+        "RandomRotation",
+        "RandomZoom",
+        "RandomTranslation",
+    ]
+    np.testing.assert_array_equal(np.asarray(augment(x, training=False)), x)
+    out = np.asarray(augment(x, training=True))
+    assert out.shape == x.shape and not np.allclose(out, x)
+
+
+def test_flip_only_mirrors_each_image_or_keeps_it():
+    x = images(16)
+    out = np.asarray(build_augmentation(flip=True, translation=0.0)(x, training=True))
+    mirrored = np.array([np.array_equal(o, i[:, ::-1]) for o, i in zip(out, x, strict=True)])
+    kept = np.array([np.array_equal(o, i) for o, i in zip(out, x, strict=True)])
+    assert np.all(mirrored | kept) and mirrored.any() and kept.any()
+    with pytest.raises(ValueError, match="at least one augmentation"):
+        build_augmentation(flip=False, translation=0.0)
+
+
+def test_fashion_cnn_shapes_and_parameters():
+    model = build_fashion_cnn()
+    assert model.output_shape == (None, 10)
+    conv1, conv2 = (layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D))
+    assert conv1.output.shape == (None, 24, 24, 32) and conv2.output.shape == (None, 10, 10, 64)
+    logits = np.asarray(model(images(3), training=False))
+    assert logits.shape == (3, 10) and np.all(np.isfinite(logits))
+
+
+def test_make_dataset_batches_shuffles_and_augments():
+    x = np.arange(10, dtype=np.float32).reshape(10, 1, 1, 1) * np.ones((1, 28, 28, 1), np.float32)
+    y = np.arange(10)
+    batches = list(make_dataset(x, y, batch_size=4))
+    assert [len(b[1]) for b in batches] == [4, 4, 2]
+    assert np.concatenate([np.asarray(b[1]) for b in batches]).tolist() == list(range(10))
+    shuffled = make_dataset(x, y, 4, shuffle=True, seed=1)
+    epoch1, epoch2 = ([int(v) for b in shuffled for v in np.asarray(b[1])] for _ in range(2))
+    assert sorted(epoch1) == list(range(10)) and epoch1 != list(range(10))
+    assert epoch2 != epoch1  # a new order every epoch
+    for xb, yb in make_dataset(x, y, 5, augment=build_augmentation(flip=True, translation=0.0)):
+        xb, yb = np.asarray(xb), np.asarray(yb)
+        np.testing.assert_array_equal(xb[:, 0, 0, 0], yb)  # flipping a constant image keeps it
+    with pytest.raises(ValueError, match=r"same number of examples. Received: X.shape=\(10, 28"):
+        make_dataset(x, y[:3])
+    with pytest.raises(ValueError, match="Expected `batch_size` >= 1"):
+        make_dataset(x, y, batch_size=0)
