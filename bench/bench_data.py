@@ -4,8 +4,8 @@
 
 1. One training epoch of notebook 04's CNN (``build_fashion_cnn``, batch 128, Adam) on the
    notebook's 54,000 training images, fed two ways: by the notebook's ``tf.data`` pipeline
-   (``make_dataset`` with shuffling and ``build_augmentation``: flip and shift, on whole batches,
-   prefetched) and by ``model.fit`` on the in-memory arrays without augmentation.
+   (``make_dataset`` with shuffling and ``build_augmentation()``: random horizontal flips of
+   whole batches, prefetched) and by ``model.fit`` on the in-memory arrays without augmentation.
    Target: augmented pipeline at most 1.3x the in-memory time (the pipeline is not the
    bottleneck). Each side has its own model, warmed up by one short fit before timing.
 2. Execution of notebooks/00_python_numpy.ipynb and notebooks/04_data_cnn.ipynb through the
@@ -34,7 +34,9 @@ def compiled_model(keras, steps_per_epoch: int):
     from seminar_lib.keras_models import build_fashion_cnn
 
     model = build_fashion_cnn()
-    schedule = keras.optimizers.schedules.CosineDecay(2e-3, decay_steps=steps_per_epoch * 10)
+    schedule = keras.optimizers.schedules.CosineDecay(
+        3e-4, steps_per_epoch * 9, warmup_target=3e-3, warmup_steps=steps_per_epoch
+    )
     model.compile(
         optimizer=keras.optimizers.Adam(schedule),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),

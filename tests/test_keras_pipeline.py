@@ -35,19 +35,28 @@ def test_augmentation_changes_images_in_training_only():
 
 def test_flip_only_mirrors_each_image_or_keeps_it():
     x = images(16)
-    out = np.asarray(build_augmentation(flip=True, translation=0.0)(x, training=True))
+    out = np.asarray(build_augmentation()(x, training=True))  # the default: flip only
     mirrored = np.array([np.array_equal(o, i[:, ::-1]) for o, i in zip(out, x, strict=True)])
     kept = np.array([np.array_equal(o, i) for o, i in zip(out, x, strict=True)])
     assert np.all(mirrored | kept) and mirrored.any() and kept.any()
     with pytest.raises(ValueError, match="at least one augmentation"):
-        build_augmentation(flip=False, translation=0.0)
+        build_augmentation(flip=False)
 
 
 def test_fashion_cnn_shapes_and_parameters():
     model = build_fashion_cnn()
     assert model.output_shape == (None, 10)
-    conv1, conv2 = (layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D))
-    assert conv1.output.shape == (None, 24, 24, 32) and conv2.output.shape == (None, 10, 10, 64)
+    convs = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
+    assert [conv.output.shape for conv in convs] == [
+        (None, 28, 28, 32),
+        (None, 14, 14, 32),
+        (None, 14, 14, 64),
+        (None, 7, 7, 64),
+        (None, 7, 7, 128),
+    ]
+    kernels = 9 * (1 * 32 + 32 * 32 + 32 * 64 + 64 * 64 + 64 * 128)
+    batch_norm = 4 * (32 + 32 + 64 + 64 + 128)  # gamma, beta, moving mean and variance
+    assert model.count_params() == kernels + batch_norm + 6272 * 10 + 10
     logits = np.asarray(model(images(3), training=False))
     assert logits.shape == (3, 10) and np.all(np.isfinite(logits))
 
