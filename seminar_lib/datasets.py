@@ -14,7 +14,7 @@ import os
 import pickle
 import shutil
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -130,6 +130,13 @@ def data_dir() -> Path:
     if override:
         return Path(override).expanduser()
     return Path(__file__).resolve().parent.parent / "data"
+
+
+def _as_path(root) -> Path:
+    """``root`` as a Path (``~`` expanded); TypeError unless it is a str or os.PathLike."""
+    if not isinstance(root, (str, os.PathLike)):
+        raise TypeError(f"Expected `root` to be a path (str or Path). Received: root={root!r}")
+    return Path(root).expanduser()
 
 
 def build_dir(*parts: str) -> Path:
@@ -299,7 +306,7 @@ class ImageFolder:
     labels: np.ndarray
     class_names: tuple[str, ...]
     files: tuple[str, ...]
-    skipped: tuple[tuple[str, str], ...] = field(default=())
+    skipped: tuple[tuple[str, str], ...] = ()
 
     @property
     def class_counts(self) -> dict[str, int]:
@@ -441,8 +448,7 @@ def load_image_folder(
         ``root`` does not exist, is not a folder, has no class folders, or no image in it could
         be read.
     """
-    if not isinstance(root, (str, os.PathLike)):
-        raise TypeError(f"Expected `root` to be a path (str or Path). Received: root={root!r}")
+    root = _as_path(root)
     size_hw = _check_image_size(image_size)
     if color_mode not in COLOR_MODES:
         raise ValueError(
@@ -454,7 +460,6 @@ def load_image_folder(
     if not 0 <= background <= 255:
         raise ValueError(f"Expected `background` in 0-255. Received: background={background}")
     verbose = check_bool(verbose, "verbose")
-    root = Path(root).expanduser()
     layout = "Expected a folder with one sub-folder per class: root/<class>/<image files>."
     if not root.exists():
         raise DatasetError(f"Image folder not found: {root}. {layout}")
@@ -619,11 +624,7 @@ def load_cifar10(root=None):
         The folder or a file is missing (the message says where to put the data set), or a file
         is not a CIFAR-10 batch.
     """
-    if root is None:
-        root = data_dir() / CIFAR10_FOLDER
-    elif not isinstance(root, (str, os.PathLike)):
-        raise TypeError(f"Expected `root` to be a path (str or Path). Received: root={root!r}")
-    root = Path(root).expanduser()
+    root = data_dir() / CIFAR10_FOLDER if root is None else _as_path(root)
     if not root.is_dir():
         raise DatasetError(f"CIFAR-10 folder not found: {root}. {_CIFAR10_HINT}")
     meta = _read_pickle(root / "batches.meta")
@@ -657,8 +658,7 @@ def write_cifar10_batches(root, train, test, class_names) -> Path:
     Path
         ``root``.
     """
-    if not isinstance(root, (str, os.PathLike)):
-        raise TypeError(f"Expected `root` to be a path (str or Path). Received: root={root!r}")
+    root = _as_path(root)
     if isinstance(class_names, str) or len(class_names) != 10:
         raise ValueError(f"Expected 10 class names. Received: class_names={class_names!r}")
     splits = []
@@ -669,16 +669,17 @@ def write_cifar10_batches(root, train, test, class_names) -> Path:
                 f"Expected {split} images of shape (N, 32, 32, 3), uint8. "
                 f"Received: shape={images.shape}, dtype={images.dtype}"
             )
-        if labels.shape != images.shape[:1] or (labels.size and not 0 <= labels.min() <= 9):
+        if labels.shape != images.shape[:1]:
             raise ValueError(
-                f"Expected {split} labels of shape ({len(images)},) in 0-9. "
+                f"Expected {split} labels of shape ({len(images)},). "
                 f"Received: labels.shape={labels.shape}"
             )
-        if labels.size and labels.max() > 9:
-            raise ValueError(f"Expected {split} labels in 0-9. Received: max={labels.max()}")
+        if labels.size and (labels.min() < 0 or labels.max() > 9):
+            raise ValueError(
+                f"Expected {split} labels in 0-9. Received: min={labels.min()}, max={labels.max()}"
+            )
         rows = images.transpose(0, 3, 1, 2).reshape(len(images), 3072)  # R, G, B planes per row
         splits.append((rows, labels))
-    root = Path(root).expanduser()
     root.mkdir(parents=True, exist_ok=True)
     (train_rows, train_labels), (test_rows, test_labels) = splits
     parts = np.array_split(np.arange(len(train_rows)), len(CIFAR10_TRAIN_BATCHES))
@@ -787,15 +788,13 @@ def make_demo_image_folder(root, images_per_class: int = 30, seed: int = 0) -> P
     """
     from PIL import Image
 
-    if not isinstance(root, (str, os.PathLike)):
-        raise TypeError(f"Expected `root` to be a path (str or Path). Received: root={root!r}")
+    root = _as_path(root)
     if isinstance(images_per_class, bool) or not isinstance(images_per_class, (int, np.integer)):
         raise TypeError(f"Expected `images_per_class` to be an int. Received: {images_per_class!r}")
     if images_per_class < 2:
         raise ValueError(f"Expected `images_per_class` >= 2. Received: {images_per_class}")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise TypeError(f"Expected `seed` to be an int >= 0. Received: seed={seed!r}")
-    root = Path(root).expanduser()
     readme = root / "README.txt"
     if root.exists():
         ours = readme.is_file() and readme.read_text(encoding="utf-8").startswith(_DEMO_README)

@@ -27,14 +27,12 @@ def _check_rng(rng) -> np.random.Generator:
 def _class_ids(y, name: str = "y") -> np.ndarray:
     """Return ``y`` as an int64 vector of class ids >= 0; raise TypeError/ValueError otherwise."""
     arr = np.asarray(y)
-    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
-        if np.issubdtype(arr.dtype, np.floating) and np.all(np.isfinite(arr)):
-            if np.all(arr == np.round(arr)):
-                arr = arr.astype(np.int64)
-        if not np.issubdtype(arr.dtype, np.integer) or arr.dtype == bool:
-            raise TypeError(
-                f"Expected `{name}` to hold integer class ids. Received: {name}.dtype={arr.dtype}"
-            )
+    if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
+        arr = arr.astype(np.int64)  # whole numbers stored as floats, e.g. 3.0
+    if arr.dtype.kind not in "iu":  # not bool, str, object or fractional floats
+        raise TypeError(
+            f"Expected `{name}` to hold integer class ids. Received: {name}.dtype={arr.dtype}"
+        )
     if arr.ndim != 1:
         raise ValueError(
             f"Expected `{name}` with 1 dim (N,) of class ids. Received: {name}.shape={arr.shape}"
@@ -175,7 +173,8 @@ class Standardizer:
         self.eps = check_positive(eps, "eps")
         self.mean_ = None
         self.scale_ = None
-        self._shape = None
+        self._shape = None  # the fitted data's shape, 1 on the averaged axes
+        self._axes = ()
 
     def _array(self, X, name="X") -> np.ndarray:
         arr = np.asarray(X)

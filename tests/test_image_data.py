@@ -274,7 +274,7 @@ def test_write_cifar10_batches_errors(tmp_path):
         write_cifar10_batches(tmp_path, (x.astype(float), y), (x, y), NAMES)
     with pytest.raises(ValueError, match=r"Expected test labels of shape \(3,\)"):
         write_cifar10_batches(tmp_path, (x, y), (x, y[:2]), NAMES)
-    with pytest.raises(ValueError, match="Expected train labels in 0-9. Received: max=12"):
+    with pytest.raises(ValueError, match="Expected train labels in 0-9. Received: min=0, max=12"):
         write_cifar10_batches(tmp_path, (x, np.array([0, 1, 12])), (x, y), NAMES)
     with pytest.raises(TypeError, match="Expected `root` to be a path"):
         load_cifar10(root=5)
