@@ -20,24 +20,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import time
 
 import numpy as np
 
 os.environ.setdefault("SEMINAR_PROGRESS", "none")
 
-from bench_foundation import time_notebook  # noqa: E402
+from bench_foundation import compare, time_notebook  # noqa: E402
 
 from seminar_lib import setup_notebook  # noqa: E402
 
 BATCH = 128
-
-
-def timed(fn) -> float:
-    t0 = time.perf_counter()
-    fn()
-    return time.perf_counter() - t0
 
 
 def conv_pair(in_channels, out_channels):
@@ -140,19 +132,6 @@ def epoch_pair(x, y):
         twin.fit(x_last, y, batch_size=BATCH, epochs=1, verbose=0)
 
     return ours, theirs
-
-
-def compare(label, ours, theirs, repeat, target=None):
-    first = timed(ours), timed(theirs)  # warm-up: graph tracing, caches
-    rounds = [(timed(ours), timed(theirs)) for _ in range(repeat)]
-    t_ours, t_theirs = [r[0] for r in rounds], [r[1] for r in rounds]
-    best = min(t_ours) / min(t_theirs)
-    median = statistics.median(a / b for a, b in rounds)
-    goal = f"target <= {target}" if target else ""
-    print(
-        f"{label:<34}{min(t_ours):9.3f}{min(t_theirs):9.3f}{best:8.2f}{median:8.2f}   {goal}"
-        f"   (warm-up {first[0]:.2f} / {first[1]:.2f} s)"
-    )
 
 
 def main() -> None:

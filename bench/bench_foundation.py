@@ -36,6 +36,32 @@ def time_python(code: str, repeat: int) -> float:
     return statistics.median(times)
 
 
+def timed(fn) -> float:
+    """Wall time of one call of ``fn``, in seconds."""
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def compare(label, ours, theirs, repeat, target=None, unit="s") -> None:
+    """Time ``ours`` and ``theirs`` side by side in interleaved rounds after one warm-up call
+    each, and print one row: the fastest times (in ``unit``, "s" or "ms"), "best" (ratio of the
+    fastest times, the ``timeit`` convention), "median" (median of the per-round ratios) and,
+    with ``target``, whether best <= target."""
+    scale = {"s": 1.0, "ms": 1e3}[unit]
+    first = timed(ours), timed(theirs)  # warm-up: graph tracing, caches
+    rounds = [(timed(ours), timed(theirs)) for _ in range(repeat)]
+    t_ours, t_theirs = [r[0] for r in rounds], [r[1] for r in rounds]
+    best = min(t_ours) / min(t_theirs)
+    median = statistics.median(a / b for a, b in rounds)
+    goal = f"target <= {target}x: {'met' if best <= target else 'not met'}" if target else ""
+    print(
+        f"{label:<34}{min(t_ours) * scale:9.3f}{min(t_theirs) * scale:9.3f}{best:8.2f}"
+        f"{median:8.2f}   {goal:<22}"
+        f"(warm-up {first[0] * scale:.1f} / {first[1] * scale:.1f} {unit})"
+    )
+
+
 def time_notebook(name: str) -> float:
     from seminar_lib.course import execute_notebook
 

@@ -7,10 +7,8 @@ import numbers
 import numpy as np
 
 
-def as_real_array(x, name: str) -> np.ndarray:
-    """Return ``x`` as a floating-point array; raise TypeError for non-numeric input."""
-    if type(x) is np.ndarray and x.dtype.kind == "f":
-        return x  # the common case inside training loops: nothing to check or convert
+def _numeric_array(x, name: str) -> np.ndarray:
+    """``x`` as an array of integers or floats; raise TypeError for anything else (bools too)."""
     try:
         arr = np.asarray(x)
     except Exception as exc:  # ragged lists and the like
@@ -23,9 +21,26 @@ def as_real_array(x, name: str) -> np.ndarray:
         raise TypeError(
             f"Expected `{name}` to be an array of real numbers. Received: {name}.dtype={arr.dtype}"
         )
+    return arr
+
+
+def as_real_array(x, name: str) -> np.ndarray:
+    """Return ``x`` as a floating-point array; raise TypeError for non-numeric input."""
+    if type(x) is np.ndarray and x.dtype.kind == "f":
+        return x  # the common case inside training loops: nothing to check or convert
+    arr = _numeric_array(x, name)
     if np.issubdtype(arr.dtype, np.integer):
         arr = arr.astype(np.float64)
     return arr
+
+
+def as_input_array(x, name: str) -> np.ndarray:
+    """Return the input of a model as an array: floats as they are, and integer arrays kept as
+    integers (token ids for an ``Embedding`` first layer; layers that need floats convert them
+    themselves). Raise TypeError for non-numeric input."""
+    if type(x) is np.ndarray and x.dtype.kind in "fiu":
+        return x
+    return _numeric_array(x, name)
 
 
 def check_ndim(arr: np.ndarray, ndim: int, name: str, layout: str) -> None:
@@ -52,6 +67,13 @@ def check_positive_int(value, name: str) -> int:
     if value < 1:
         raise ValueError(f"Expected `{name}` >= 1. Received: {name}={value!r}")
     return int(value)
+
+
+def check_rng(rng, name: str = "rng") -> np.random.Generator:
+    """Raise TypeError unless ``rng`` is a ``numpy.random.Generator``."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"Expected `{name}` to be a numpy.random.Generator. Received: {type(rng)}")
+    return rng
 
 
 def check_bool(value, name: str) -> bool:

@@ -5,6 +5,7 @@ Command line (run from anywhere; paths default to this repository)::
     python -m seminar_lib.course execute [NOTEBOOK ...]
     python -m seminar_lib.course student [NOTEBOOK ...] [--out DIR]   # default build/student
     python -m seminar_lib.course slides  [NOTEBOOK ...] [--out DIR]   # default build/slides
+    python -m seminar_lib.course corpus                                # data/course-text/
 
 Without NOTEBOOK arguments every ``notebooks/*.ipynb`` is processed, in sorted order.
 This module needs the standard library and nbformat/nbclient/nbconvert only (imported inside
@@ -14,6 +15,7 @@ the functions that use them); it never imports TensorFlow.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -31,6 +33,7 @@ __all__ = [
     "make_slides",
     "make_student_copy",
     "notebook_problems",
+    "notebook_prose",
     "stable_widget_ids",
 ]
 
@@ -38,6 +41,16 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
 BUILD_DIR = ROOT / "build"
 SLIDES_PACKAGE_DIR = ROOT / "slides"  # package.json + package-lock.json of the slide vendor files
+#: The Japanese text corpus of session 6 (a character-level language model learns from it):
+#: the prose of these notebooks, written by ``python -m seminar_lib.course corpus``.
+CORPUS_NOTEBOOKS = (
+    "00_python_numpy.ipynb",
+    "01_neuron_perceptron.ipynb",
+    "02_mlp_softmax.ipynb",
+    "03_deep_cnn.ipynb",
+    "04_data_cnn.ipynb",
+)
+CORPUS_PATH = ROOT / "data" / "course-text" / "course_text_ja.txt"
 
 #: Environment of the kernel in :func:`execute_notebook`; the Makefile gives nbval the same.
 KERNEL_ENVIRONMENT = {
@@ -103,6 +116,36 @@ def list_notebooks(paths=None) -> list[Path]:
         if path.suffix != ".ipynb" or not path.is_file():
             raise FileNotFoundError(f"Expected an existing .ipynb file. Received: {path}")
     return notebooks
+
+
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")  # hiragana, katakana, kanji
+
+
+def notebook_prose(paths) -> str:
+    """The Japanese prose of the markdown cells of ``paths``, one paragraph or item per line.
+
+    Display math, code blocks, HTML tags, tables and inline math are dropped; inline code and
+    link texts are kept as plain text; heading, list and emphasis marks are removed. Lines
+    without any Japanese character are left out.
+    """
+    lines = []
+    for path in list_notebooks(paths):
+        for cell in _read(path).cells:
+            if cell.cell_type != "markdown":
+                continue
+            text = re.sub(r"\$\$.*?\$\$|```.*?```|<[^>]+>", "", cell.source, flags=re.S)
+            for line in text.splitlines():
+                line = line.strip()
+                if line.startswith("|"):
+                    continue  # a table row
+                line = re.sub(r"\$[^$]*\$", "", line)  # inline math
+                line = re.sub(r"`([^`]*)`", r"\1", line)  # inline code -> its text
+                line = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", line)  # links -> their text
+                line = re.sub(r"^(?:#+|[-*>]|\d+\.)\s+", "", line)  # heading, list, quote
+                line = re.sub(r"\s+", " ", line.replace("*", "")).strip()
+                if _JAPANESE.search(line):
+                    lines.append(line)
+    return "\n".join(lines) + "\n"
 
 
 def _read(path: Path):
@@ -383,12 +426,21 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m seminar_lib.course", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("command", choices=["execute", "student", "slides"])
+    parser.add_argument("command", choices=["execute", "student", "slides", "corpus"])
     parser.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="default: all")
     parser.add_argument("--out", type=Path, help="folder for student/slides (default build/...)")
     args = parser.parse_args(argv)
     if args.command == "execute" and args.out is not None:
         parser.error("execute writes the notebooks in place; --out is for student and slides")
+    if args.command == "corpus":
+        if args.notebooks or args.out is not None:
+            parser.error("corpus always reads CORPUS_NOTEBOOKS and writes CORPUS_PATH")
+        text = notebook_prose([NOTEBOOK_DIR / name for name in CORPUS_NOTEBOOKS])
+        CORPUS_PATH.parent.mkdir(parents=True, exist_ok=True)
+        CORPUS_PATH.write_text(text, encoding="utf-8")
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        print(f"{CORPUS_PATH.relative_to(ROOT)}: {len(text)} characters, SHA-256 {digest}")
+        return 0
     notebooks = list_notebooks(args.notebooks)
     if not notebooks:
         parser.error(f"no notebooks found in {NOTEBOOK_DIR}")

@@ -35,6 +35,7 @@ __all__ = [
     "build_dir",
     "data_dir",
     "load_cifar10",
+    "load_course_text",
     "load_fashion_mnist",
     "load_image_folder",
     "load_mnist",
@@ -114,7 +115,7 @@ _IDX_FILES = {
 _RESTORE_HINT = (
     "The data files are part of the repository: restore them with "
     "`git checkout -- data/` (or a fresh clone), or point the environment variable "
-    f"{DATA_DIR_ENV} at a folder that holds mnist/ and fashion-mnist/. "
+    f"{DATA_DIR_ENV} at a folder that holds mnist/, fashion-mnist/ and course-text/. "
     "Nothing is downloaded. / データファイルはリポジトリに含まれています。"
     "`git checkout -- data/` で元に戻してください。"
 )
@@ -241,6 +242,35 @@ def load_fashion_mnist(normalize: bool = False, flatten: bool = False, one_hot: 
     :func:`load_mnist`. Class names: ``FASHION_MNIST_CLASSES`` (English) and
     ``FASHION_MNIST_CLASSES_JA`` (Japanese), indexed by label."""
     return _load_idx_dataset("fashion-mnist", normalize, flatten, one_hot)
+
+
+#: The course's own Japanese text (see data/README.md): path under the data folder, SHA-256.
+_COURSE_TEXT = (
+    "course-text/course_text_ja.txt",
+    "13dad5ae5a4e4a154eaa9bca0f952b6963cb60198ef11d50ecee66a24a095473",
+)
+
+
+def load_course_text() -> str:
+    """The Japanese prose of notebooks 00-04 of this course (61,546 characters, 879 lines),
+    from ``data/course-text/course_text_ja.txt``, verified by SHA-256: the text that the
+    character-level language model of session 6 learns from.
+
+    The file was written by ``python -m seminar_lib.course corpus``; the project owns it (MIT).
+    """
+    name, sha256 = _COURSE_TEXT
+    path = data_dir() / name
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DatasetError(f"Missing data file: {path}. {_RESTORE_HINT}") from None
+    digest = hashlib.sha256(raw).hexdigest()
+    if digest != sha256:
+        raise DatasetError(
+            f"Altered or corrupt data file: {path} (SHA-256 of its content is {digest}, "
+            f"expected {sha256}). {_RESTORE_HINT}"
+        )
+    return raw.decode("utf-8")
 
 
 #: Truth tables of the logic gates, for inputs (0, 0), (0, 1), (1, 0), (1, 1).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from seminar_lib._validation import as_real_array, check_positive
+from seminar_lib._validation import as_input_array, as_real_array, check_positive
 
 __all__ = ["check_gradients", "numerical_derivative", "numerical_gradient", "relative_error"]
 
@@ -70,20 +70,25 @@ def check_gradients(model, loss, X, y, eps: float = 1e-6) -> dict[str, float]:
     """Compare backpropagation with numerical gradients for every parameter of ``model``.
 
     Works on a float64 deep copy of ``model`` and ``loss`` (the originals are untouched).
+    Integer ``X`` (token ids for an ``Embedding`` first layer) is passed on as it is; ``y`` may
+    be anything ``loss`` takes (sequence targets (N, T) for ``TimeSoftmaxCrossEntropy``).
 
     Returns
     -------
     dict
-        Parameter name (``"0.W"``, ...) and ``"input"`` -> relative error.
+        Parameter name (``"0.W"``, ...) and ``"input"`` -> relative error. ``"input"`` is left
+        out when the model has no gradient for its input (token ids).
     """
     import copy
 
     model = copy.deepcopy(model).astype(np.float64)
     loss = copy.deepcopy(loss)
-    X = np.array(X, dtype=np.float64)
+    X = as_input_array(X, "X")
+    X = X.astype(np.float64) if X.dtype.kind == "f" else X.copy()
+    inputs = {"X": X}  # the objective reads X from here (a float copy for the input gradient)
 
     def objective():
-        return loss.forward(model.forward(X, training=False), y)
+        return loss.forward(model.forward(inputs["X"], training=False), y)
 
     objective()
     dX = model.backward(loss.backward())
@@ -92,5 +97,7 @@ def check_gradients(model, loss, X, y, eps: float = 1e-6) -> dict[str, float]:
         name: relative_error(analytic[name], numerical_gradient(objective, p, eps))
         for name, p in model.params.items()
     }
-    errors["input"] = relative_error(dX, numerical_gradient(objective, X, eps))
+    if dX is not None:
+        inputs["X"] = X.astype(np.float64, copy=False)  # integer data read as numbers
+        errors["input"] = relative_error(dX, numerical_gradient(objective, inputs["X"], eps))
     return errors

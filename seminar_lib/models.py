@@ -6,8 +6,8 @@ import copy
 
 import numpy as np
 
-from seminar_lib._validation import as_real_array, check_positive_int
-from seminar_lib.layers import Layer
+from seminar_lib._validation import as_input_array, check_positive_int
+from seminar_lib.layers import Affine, Layer
 
 __all__ = ["Sequential"]
 
@@ -19,7 +19,8 @@ class Sequential:
     ----------
     layers : list of Layer
     input_shape : tuple, optional
-        Shape of one sample, for the summary; inferred from a first ``Affine`` layer if omitted.
+        Shape of one sample, for the summary; inferred from a first ``Affine`` layer if omitted
+        (give it for sequences: ``(T,)`` token ids for ``Embedding``, ``(T, D)`` for ``LSTM``).
 
     ``params`` and ``grads`` are flat dicts keyed ``"<layer index>.<name>"`` (``"0.W"``) whose
     values are the layers' own arrays, so an optimizer updating ``params`` in place trains the
@@ -40,7 +41,7 @@ class Sequential:
                 f"Received: {[type(layer).__name__ for layer in layers]}"
             )
         self.layers = layers
-        if input_shape is None and hasattr(layers[0], "in_features"):
+        if input_shape is None and type(layers[0]) is Affine:  # not TimeAffine (T unknown)
             input_shape = (layers[0].in_features,)
         self.input_shape = None if input_shape is None else tuple(input_shape)
         self.flat_params: np.ndarray | None = None
@@ -97,8 +98,10 @@ class Sequential:
         return dout
 
     def predict(self, X, batch_size: int = 1000) -> np.ndarray:
-        """The network's outputs (logits) for ``X``, in inference mode, a batch at a time."""
-        X = as_real_array(X, "X")
+        """The network's outputs (logits) for ``X``, in inference mode, a batch at a time.
+
+        Integer ``X`` stays integer (token ids for an ``Embedding`` first layer)."""
+        X = as_input_array(X, "X")
         batch_size = check_positive_int(batch_size, "batch_size")
         outs = [self.forward(X[i : i + batch_size]) for i in range(0, len(X), batch_size)]
         return np.concatenate(outs)

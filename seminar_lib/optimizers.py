@@ -19,7 +19,44 @@ import numpy as np
 
 from seminar_lib._validation import check_positive
 
-__all__ = ["SGD", "Adam", "Momentum"]
+__all__ = ["SGD", "Adam", "Momentum", "clip_grad_norm"]
+
+
+def clip_grad_norm(grads: dict, max_norm: float) -> float:
+    r"""Scale all gradients together so that their global L2 norm is at most ``max_norm``.
+
+    :math:`\|g\| = \sqrt{\sum_k \|g_k\|^2}` over every array of ``grads``; each array is
+    multiplied in place by :math:`\text{max\_norm} / \max(\|g\|, \text{max\_norm})`, as
+    ``tf.clip_by_global_norm`` and Keras's ``global_clipnorm`` do: nothing changes below the
+    limit, and above it the direction of the whole gradient is kept. This tames the exploding
+    gradients of recurrent networks.
+
+    Parameters
+    ----------
+    grads : dict of str -> ndarray (float)
+        ``model.grads``; modified in place.
+    max_norm : float > 0
+
+    Returns
+    -------
+    float
+        The global norm before clipping.
+    """
+    max_norm = check_positive(max_norm, "max_norm")
+    if not isinstance(grads, dict):
+        raise TypeError(f"Expected `grads` to be a dict of arrays. Received: {type(grads)}")
+    for name, g in grads.items():
+        if not isinstance(g, np.ndarray) or g.dtype.kind != "f":
+            raise TypeError(
+                f"Expected grads[{name!r}] to be a float numpy array (changed in place). "
+                f"Received: {type(g).__name__} of dtype {getattr(g, 'dtype', None)}"
+            )
+    norm = float(np.sqrt(sum(float(np.vdot(g, g)) for g in grads.values())))
+    if norm > max_norm:
+        scale = max_norm / norm
+        for g in grads.values():
+            g *= scale
+    return norm
 
 
 def _covered_base(arrays) -> np.ndarray | None:

@@ -14,7 +14,13 @@ import time
 
 import numpy as np
 
-from seminar_lib._validation import as_real_array, check_positive_int
+from seminar_lib._validation import (
+    as_input_array,
+    as_real_array,
+    check_positive,
+    check_positive_int,
+)
+from seminar_lib.optimizers import clip_grad_norm
 
 __all__ = ["PROGRESS_ENV", "accuracy", "evaluate", "fit"]
 
@@ -35,19 +41,22 @@ def accuracy(outputs, y) -> float:
     """Fraction of correct predictions.
 
     ``outputs`` (N, K) scores (argmax is the class) or (N,)/(N, 1) logits of a binary task
-    (class 1 when > 0); ``y`` class ids (N,) or one-hot (N, K).
+    (class 1 when > 0); ``y`` class ids (N,) or one-hot (N, K). Sequences: ``outputs``
+    (N, T, K) and ``y`` ids (N, T) (or one-hot (N, T, K)), averaged over all N * T positions.
     """
     outputs = as_real_array(outputs, "outputs")
     y = np.asarray(y)
-    if outputs.ndim == 2 and outputs.shape[1] > 1:
-        y_hat = outputs.argmax(axis=1)
-        if y.ndim == 2:
-            y = y.argmax(axis=1)  # one-hot (N, K) -> ids (N,)
+    if outputs.ndim >= 2 and outputs.shape[-1] > 1:
+        y_hat = outputs.argmax(axis=-1)  # (N, K) -> (N,), (N, T, K) -> (N, T)
+        if y.ndim == outputs.ndim:
+            y = y.argmax(axis=-1)  # one-hot -> ids
     else:
         y_hat = (outputs.reshape(-1) > 0).astype(np.int64)
         y = y.reshape(-1)
     if y.shape != y_hat.shape:
-        raise ValueError(f"Expected {len(y_hat)} targets. Received: y.shape={y.shape}")
+        if y_hat.ndim == 1:
+            raise ValueError(f"Expected {len(y_hat)} targets. Received: y.shape={y.shape}")
+        raise ValueError(f"Expected targets with shape {y_hat.shape}. Received: y.shape={y.shape}")
     return float((y_hat == y).mean())
 
 
@@ -69,6 +78,7 @@ def fit(
     batch_size: int = 128,
     validation_data=None,
     progress: str | None = None,
+    clip_norm: float | None = None,
 ) -> dict[str, list[float]]:
     """Train ``model`` with mini-batches drawn by ``rng`` (a new shuffle every epoch).
 
@@ -78,12 +88,17 @@ def fit(
     loss : loss layer (``SoftmaxCrossEntropy``, ...)
     optimizer : ``SGD``, ``Momentum`` or ``Adam``
     X : array (N, ...); y : targets (N,) or (N, K)
+        Integer ``X`` stays integer (token ids for an ``Embedding`` first layer); sequence
+        models take targets (N, T) with a ``TimeSoftmaxCrossEntropy`` loss.
     rng : numpy.random.Generator
         Shuffles the data; the same seed gives the same training run.
     validation_data : (X_val, y_val), optional
         Evaluated after each epoch (for example the test set, to draw learning curves).
     progress : {"bar", "summary", "none"}, optional
         Overrides ``SEMINAR_PROGRESS`` for this call (``"none"`` for long runs of many epochs).
+    clip_norm : float > 0, optional
+        Before each update, scale all gradients together so that their global norm is at most
+        ``clip_norm`` (``optimizers.clip_grad_norm``; Keras's ``global_clipnorm``).
 
     Returns
     -------
@@ -93,12 +108,14 @@ def fit(
     """
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"Expected `rng` to be a numpy.random.Generator. Received: {type(rng)}")
-    X = as_real_array(X, "X")
+    X = as_input_array(X, "X")
     y = np.asarray(y)
     if len(y) != len(X):
         raise ValueError(f"Expected as many targets as samples ({len(X)}). Received: {len(y)}")
     num_epochs = check_positive_int(num_epochs, "num_epochs")
     batch_size = check_positive_int(batch_size, "batch_size")
+    if clip_norm is not None:
+        clip_norm = check_positive(clip_norm, "clip_norm")
     mode = _progress_mode() if progress is None else progress
     if mode not in PROGRESS_MODES:
         raise ValueError(f"Expected `progress` to be one of {PROGRESS_MODES}. Received: {mode!r}")
@@ -117,6 +134,8 @@ def fit(
             total_loss += loss.forward(outputs, y_batch) * len(idx)
             total_correct += accuracy(outputs, y_batch) * len(idx)
             model.backward(loss.backward(), input_grad=False)
+            if clip_norm is not None:
+                clip_grad_norm(model.grads, clip_norm)
             optimizer.update(model.params, model.grads)
             if mode == "bar" and (b % 20 == 0 or b == num_batches - 1):
                 done = int(30 * (b + 1) / num_batches)

@@ -7,7 +7,9 @@ backward pass with ``backward()`` (the gradient of the mean loss).
 
 Modules: ``base`` (``Layer``), ``dense`` (``Affine`` and activations), ``losses``, ``conv``
 (``im2col``, convolution, pooling, ``Flatten``), ``regularization`` (``Dropout``,
-``BatchNorm``). Everything is importable from ``seminar_lib.layers``.
+``BatchNorm``), ``recurrent`` (sequences (N, T, D): ``Embedding``, ``RNN``, ``LSTM``,
+``TimeAffine``; their loss is ``TimeSoftmaxCrossEntropy``). Everything is importable from
+``seminar_lib.layers``.
 """
 
 from seminar_lib.layers.base import Layer
@@ -26,7 +28,9 @@ from seminar_lib.layers.losses import (
     MeanSquaredError,
     SigmoidBinaryCrossEntropy,
     SoftmaxCrossEntropy,
+    TimeSoftmaxCrossEntropy,
 )
+from seminar_lib.layers.recurrent import LSTM, RNN, Embedding, TimeAffine
 from seminar_lib.layers.regularization import BatchNorm, Dropout
 
 __all__ = [
@@ -35,16 +39,21 @@ __all__ = [
     "BatchNorm",
     "Conv2D",
     "Dropout",
+    "Embedding",
     "Flatten",
     "GlobalAvgPool2D",
     "Layer",
+    "LSTM",
     "MaxPool2D",
     "MeanSquaredError",
     "ReLU",
+    "RNN",
     "Sigmoid",
     "SigmoidBinaryCrossEntropy",
     "SoftmaxCrossEntropy",
     "Tanh",
+    "TimeAffine",
+    "TimeSoftmaxCrossEntropy",
     "col2im",
     "conv_output_size",
     "im2col",

@@ -75,6 +75,32 @@ class SoftmaxCrossEntropy(_Loss):
         return float(loss)
 
 
+class TimeSoftmaxCrossEntropy(SoftmaxCrossEntropy):
+    r"""``SoftmaxCrossEntropy`` at every time step, averaged over all :math:`N \cdot T` positions.
+
+    ``logits`` (N, T, K) float, ``y`` integer class ids (N, T). The positions are laid side by
+    side as N * T rows and handed to ``SoftmaxCrossEntropy`` (the same stable log-sum-exp), so
+    the gradient is :math:`(O - T) / (N T)`, of shape (N, T, K); ``probs`` is (N, T, K).
+    """
+
+    def forward(self, logits, y):
+        logits = as_real_array(logits, "logits")
+        check_ndim(logits, 3, "logits", "(N, T, K)")
+        N, T, K = logits.shape
+        y = np.asarray(y)
+        if y.shape != (N, T):
+            raise ValueError(
+                f"Expected `y` with shape ({N}, {T}) like `logits` (N, T, K). "
+                f"Received: y.shape={y.shape}"
+            )
+        if not np.issubdtype(y.dtype, np.integer):
+            raise TypeError(f"Expected integer class ids in `y`. Received: y.dtype={y.dtype}")
+        loss = super().forward(logits.reshape(N * T, K), y.reshape(N * T))  # (N*T, K), (N*T,)
+        self.probs = self.probs.reshape(N, T, K)  # (N*T, K) -> (N, T, K)
+        self.grad_input = self.grad_input.reshape(N, T, K)
+        return loss
+
+
 class SigmoidBinaryCrossEntropy(_Loss):
     r"""Sigmoid followed by binary cross-entropy (logistic regression), averaged over the batch.
 
