@@ -45,3 +45,8 @@ def test_notebook_03_has_at_least_three_checked_exercises():
 def test_notebook_04_has_at_least_three_checked_exercises():
     cells = checker_cells(Path(NOTEBOOKS[0]).parent / "04_data_cnn.ipynb")
     assert len(cells) >= 3
+
+
+def test_notebook_06_has_at_least_three_checked_exercises():
+    cells = checker_cells(Path(NOTEBOOKS[0]).parent / "06_rnn_lstm.ipynb")
+    assert len(cells) >= 3

@@ -259,3 +259,29 @@ def test_split_class_counts_draws_one_group_of_bars_per_class():
         P.plot_split_class_counts({"訓練": np.array([0.5, 1.0])})
     with pytest.raises(TypeError, match="non-empty dict"):
         P.plot_split_class_counts([np.array([0, 1])])
+
+
+def test_unrolled_rnn_draws_one_box_per_step_and_the_shared_weights():
+    ax = P.draw_unrolled_rnn(num_steps=3, title="展開")
+    texts = [t.get_text() for t in ax.texts]
+    assert ["$h_1$", "$h_2$", "$h_T$"] == [
+        t for t in texts if t.startswith("$h_") and t != "$h_t$"
+    ][1:]
+    assert texts.count("$W_x$") == 4  # the folded network and every step: the same W_x
+    assert texts.count("$W_h$") == 1 + 2  # the loop, and between the 3 steps
+    assert ax.get_title() == "展開"
+    fig, axes = plt.subplots(1, 2)
+    assert P.draw_unrolled_rnn(ax=axes[1]) is axes[1]
+    with pytest.raises(ValueError, match="num_steps"):
+        P.draw_unrolled_rnn(num_steps=0)
+
+
+def test_lstm_cell_names_the_three_gates_and_the_candidate():
+    ax = P.draw_lstm_cell(title="LSTM")
+    texts = [t.get_text() for t in ax.texts]
+    for name in ("忘却ゲート $f_t$", "入力ゲート $i_t$", "候補 $g_t$", "出力ゲート $o_t$"):
+        assert name in texts
+    assert {"$c_{t-1}$", "$c_t$", "$h_{t-1}$", "$h_t$", "$x_t$"} <= set(texts)
+    assert texts.count("×") == 3 and texts.count("+") == 1  # f*c, i*g, o*tanh(c); one addition
+    fig, axes = plt.subplots(1, 2)
+    assert P.draw_lstm_cell(ax=axes[0]) is axes[0]

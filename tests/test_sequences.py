@@ -36,6 +36,13 @@ def test_char_vocab_min_count_maps_rare_and_unseen_characters_to_unknown():
     assert vocab.decode(vocab.encode("うあ")) == "□あ"
 
 
+def test_char_vocab_keep_gives_rare_characters_their_own_id():
+    vocab = CharVocab("ああああいいうか", min_count=2, keep="うえ")
+    assert vocab.chars == ["あ", "い", "う", "え", "□"]  # え is not in the text: count 0, last
+    np.testing.assert_array_equal(vocab.encode("うえかおあ"), [2, 3, 4, 4, 0])
+    assert CharVocab("ああい", min_count=2, keep="い").unknown is None  # nothing left to map
+
+
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
@@ -45,6 +52,8 @@ def test_char_vocab_min_count_maps_rare_and_unseen_characters_to_unknown():
         (lambda: CharVocab("abc", unknown="??"), ValueError, "one character"),
         (lambda: CharVocab("aab□□", min_count=2), ValueError, "occurs 2 times"),
         (lambda: CharVocab("abc").encode("abz"), ValueError, "Received: 'z'"),
+        (lambda: CharVocab("abc", keep=["a"]), TypeError, "Expected `keep` to be a str"),
+        (lambda: CharVocab("aab", min_count=2, keep="□b"), ValueError, "without the unknown"),
         (lambda: CharVocab("abc").encode(3), TypeError, "Expected `text` to be a str"),
         (lambda: CharVocab("abc").decode([0, 3]), ValueError, r"ids in \[0, 3\)"),
         (lambda: CharVocab("abc").decode([0.0]), ValueError, "dtype=float64"),
