@@ -9,7 +9,7 @@ import collections
 
 import numpy as np
 
-from seminar_lib._validation import as_real_array, check_positive, check_positive_int
+from seminar_lib._validation import as_real_array, check_positive, check_positive_int, check_rng
 
 __all__ = [
     "CharVocab",
@@ -206,8 +206,7 @@ def sample_with_temperature(logits, temperature: float, rng: np.random.Generator
             f"Expected `logits` with 1 dim (V,). Received: logits.shape={logits.shape}"
         )
     temperature = check_positive(temperature, "temperature")
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"Expected `rng` to be a numpy.random.Generator. Received: {type(rng)}")
+    check_rng(rng)
     z = logits.astype(np.float64) / temperature  # (V,)
     z -= z.max()  # the largest is 0: exp cannot overflow
     probs = np.exp(z)
@@ -233,8 +232,7 @@ def make_recall_task(num_samples: int, seq_len: int, rng: np.random.Generator, n
     num_samples = check_positive_int(num_samples, "num_samples")
     seq_len = check_positive_int(seq_len, "seq_len")
     noise = check_positive(noise, "noise")
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"Expected `rng` to be a numpy.random.Generator. Received: {type(rng)}")
+    check_rng(rng)
     y = rng.integers(0, 2, size=num_samples)  # (N,) classes 0/1
     X = rng.normal(0.0, noise, size=(num_samples, seq_len, 1))  # (N, T, 1) noise
     X[:, 0, 0] = 2.0 * y - 1.0  # the first step: -1 or +1

@@ -19,6 +19,7 @@ from seminar_lib._validation import (
     as_real_array,
     check_positive,
     check_positive_int,
+    check_rng,
 )
 from seminar_lib.optimizers import clip_grad_norm
 
@@ -106,8 +107,7 @@ def fit(
         ``"loss"``, ``"accuracy"`` (training, averaged over the epoch's batches) and, with
         validation data, ``"val_loss"``, ``"val_accuracy"``: one value per epoch.
     """
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"Expected `rng` to be a numpy.random.Generator. Received: {type(rng)}")
+    check_rng(rng)
     X = as_input_array(X, "X")
     y = np.asarray(y)
     if len(y) != len(X):

@@ -18,7 +18,7 @@ import numbers
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from seminar_lib._validation import as_real_array, check_positive_int
+from seminar_lib._validation import as_real_array, check_positive_int, check_rng
 from seminar_lib.initializers import INITIALIZERS
 from seminar_lib.layers.base import Layer
 
@@ -194,8 +194,7 @@ class Conv2D(Layer):
         self.kernel_h, self.kernel_w = _pair(kernel_size, "kernel_size")
         self.stride = _check_int(stride, "stride", 1)
         self.padding = _padding(padding, self.kernel_h, self.kernel_w)
-        if not isinstance(rng, np.random.Generator):
-            raise TypeError(f"Expected `rng` to be a numpy.random.Generator. Received: {type(rng)}")
+        check_rng(rng)
         if init not in INITIALIZERS:
             raise ValueError(f"Unknown init {init!r}. Expected one of: {', '.join(INITIALIZERS)}.")
         self.init = init

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from seminar_lib._validation import as_real_array, check_positive_int
+from seminar_lib._validation import as_real_array, check_positive_int, check_rng
 from seminar_lib.functions import sigmoid
 from seminar_lib.initializers import INITIALIZERS
 from seminar_lib.layers.base import Layer
@@ -30,8 +30,7 @@ class Affine(Layer):
         super().__init__()
         self.in_features = check_positive_int(in_features, "in_features")
         self.out_features = check_positive_int(out_features, "out_features")
-        if not isinstance(rng, np.random.Generator):
-            raise TypeError(f"Expected `rng` to be a numpy.random.Generator. Received: {type(rng)}")
+        check_rng(rng)
         if init not in INITIALIZERS:
             raise ValueError(f"Unknown init {init!r}. Expected one of: {', '.join(INITIALIZERS)}.")
         self.init = init

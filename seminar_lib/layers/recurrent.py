@@ -136,7 +136,6 @@ class TimeAffine(Affine):
     """
 
     def __init__(self, in_features, out_features, rng, init="glorot", dtype=np.float32):
-        check_rng(rng)
         super().__init__(in_features, out_features, rng, init=init, dtype=dtype)
         self.x2 = None
 

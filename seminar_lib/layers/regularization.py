@@ -6,7 +6,7 @@ import numbers
 
 import numpy as np
 
-from seminar_lib._validation import as_real_array, check_positive, check_positive_int
+from seminar_lib._validation import as_real_array, check_positive, check_positive_int, check_rng
 from seminar_lib.layers.base import Layer
 
 __all__ = ["BatchNorm", "Dropout"]
@@ -27,8 +27,7 @@ class Dropout(Layer):
         super().__init__()
         if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 <= rate < 1:
             raise ValueError(f"Expected 0 <= `rate` < 1. Received: rate={rate!r}")
-        if not isinstance(rng, np.random.Generator):
-            raise TypeError(f"Expected `rng` to be a numpy.random.Generator. Received: {type(rng)}")
+        check_rng(rng)
         self.rate = float(rate)
         self.rng = rng
         self.mask = None
