@@ -7,9 +7,13 @@ NB ?=
 LAB_ARGS ?=
 
 BIN := $(VENV)/bin
-COURSE := $(BIN)/python -m seminar_lib.course
-# The kernel environment of `make execute` (seminar_lib.course.KERNEL_ENVIRONMENT), for nbval too.
-NB_ENV := SEMINAR_PROGRESS=summary PYTHONHASHSEED=0 TF_ENABLE_ONEDNN_OPTS=0 TF_CPP_MIN_LOG_LEVEL=2
+# The course tooling runs from the checkout (tools/ is not installed).
+TOOLS := $(BIN)/python -m tools
+# The kernel environment of `make execute` (tools.execute.KERNEL_ENVIRONMENT), for nbval too.
+NB_ENV := SEMINAR_VERBOSE=2 PYTHONHASHSEED=0 TF_ENABLE_ONEDNN_OPTS=0 TF_CPP_MIN_LOG_LEVEL=2
+PYTEST := $(BIN)/pytest -p no:cacheprovider --durations=10
+# reveal.js and MathJax pinned by slides/package-lock.json (tools.slides.VENDOR_DIR).
+SLIDES_VENDOR := build/slides-vendor
 # JupyterLab refuses to run as root unless told.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
@@ -24,35 +28,54 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $@
 
-setup: $(VENV)/.installed ## Create .venv and install the pinned dependencies (only when needed)
+# Installed into a temporary folder and moved into place, so a failed `npm ci` leaves nothing
+# half done. Without npm this prints one line and setup goes on: only the slides need it.
+$(SLIDES_VENDOR)/package-lock.json: slides/package.json slides/package-lock.json
+	@if ! command -v npm >/dev/null; then \
+		echo "note: npm not found: the slide decks (make slides) and their tests need Node.js/npm;" \
+			"install them and run make setup again"; \
+		exit 0; \
+	fi; \
+	set -e; \
+	rm -rf $(SLIDES_VENDOR) $(SLIDES_VENDOR).tmp; \
+	mkdir -p $(SLIDES_VENDOR).tmp; \
+	cp slides/package.json slides/package-lock.json $(SLIDES_VENDOR).tmp/; \
+	echo "npm ci: slide vendor files into $(SLIDES_VENDOR)"; \
+	(cd $(SLIDES_VENDOR).tmp && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error); \
+	mv $(SLIDES_VENDOR).tmp $(SLIDES_VENDOR)
+
+setup: $(VENV)/.installed $(SLIDES_VENDOR)/package-lock.json ## Create .venv, install the pinned dependencies and slide files (only when needed)
 
 lab: $(VENV)/.installed ## Start JupyterLab on notebooks/ (options: LAB_ARGS="--no-browser --port 8889")
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT) $(LAB_ARGS)
 
-test: $(VENV)/.installed ## ruff, unit tests, then nbval on every notebook
-	$(BIN)/ruff check seminar_lib tests bench notebooks
-	$(BIN)/ruff format --check seminar_lib tests bench notebooks
-	$(BIN)/pytest -p no:cacheprovider -n 2 tests
-	$(NB_ENV) $(BIN)/pytest -p no:cacheprovider --nbval --nbval-current-env \
-		--nbval-sanitize-with nbval_sanitize.cfg notebooks
+# notebooks/conftest.py prints the time of each notebook at the end of the nbval run.
+test: setup ## ruff, unit tests, then nbval on every notebook
+	$(BIN)/ruff check seminar_lib tools tests bench notebooks
+	$(BIN)/ruff format --check seminar_lib tools tests bench notebooks
+	$(PYTEST) -n 2 tests
+	$(NB_ENV) $(PYTEST) --nbval --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg \
+		notebooks
 
 execute: $(VENV)/.installed ## Re-execute the notebooks in place (one: NB=notebooks/01_....ipynb)
-	$(COURSE) execute $(NB)
+	$(TOOLS) execute $(NB)
 
 student: $(VENV)/.installed ## Write student copies (solutions -> stubs) to build/student/
-	$(COURSE) student $(NB)
+	$(TOOLS) student $(NB)
 
-slides: $(VENV)/.installed ## Build offline reveal.js decks into build/slides/ (needs npm once)
-	$(COURSE) slides $(NB)
+slides: $(VENV)/.installed ## Build offline reveal.js decks into build/slides/ (files from make setup)
+	$(TOOLS) slides $(NB)
 
 lock: ## Refresh constraints.txt from the newest releases (then run make test before committing)
 	rm -rf build/lock-venv
 	$(PYTHON) -m venv build/lock-venv
 	build/lock-venv/bin/pip install --quiet --upgrade pip
 	build/lock-venv/bin/pip install --quiet -e '.[dev]'
-	build/lock-venv/bin/pip freeze --exclude-editable | grep -v '^dl-seminar' > build/constraints.txt
+	{ echo "# make lock, $$(build/lock-venv/bin/python --version), $$(date -u +%F)"; \
+		build/lock-venv/bin/pip freeze --exclude-editable | grep -v '^dl-seminar'; \
+	} > build/constraints.txt
 	mv build/constraints.txt constraints.txt
 	rm -rf build/lock-venv
 
-clean: ## Remove build/ (student copies, slides, their npm files)
+clean: ## Remove build/ (student copies, slides, the slide vendor files: make setup reinstalls)
 	rm -rf build

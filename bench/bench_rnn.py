@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-os.environ.setdefault("SEMINAR_PROGRESS", "none")
+os.environ.setdefault("SEMINAR_VERBOSE", "0")
 
 from bench_foundation import compare, time_notebook  # noqa: E402
 

@@ -45,9 +45,14 @@ def import_keras():
         finally:
             os.dup2(saved_fd, 2)
             os.close(saved_fd)
-        captured.seek(0)
-        text = captured.read().decode("utf-8", errors="replace")
+            _pass_on(captured)  # also when the import failed: TensorFlow's own words reach the user
+    return keras
+
+
+def _pass_on(captured) -> None:
+    """Write what TensorFlow printed to ``sys.stderr``, less the known harmless lines."""
+    captured.seek(0)
+    text = captured.read().decode("utf-8", errors="replace")
     kept = [line for line in text.splitlines() if line.strip() and not _HARMLESS.search(line)]
     if kept:
         print("\n".join(kept), file=sys.stderr)
-    return keras

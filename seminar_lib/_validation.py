@@ -81,3 +81,22 @@ def check_bool(value, name: str) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"Expected `{name}` to be True or False. Received: {name}={value!r}")
     return bool(value)
+
+
+def one_hot_targets(y, n: int, k: int, dtype=np.float64) -> np.ndarray:
+    """Targets of a batch of ``n`` samples and ``k`` classes as one-hot (n, k) of ``dtype``,
+    from integer class ids (n,) or from one-hot rows (n, k); raise TypeError/ValueError else."""
+    y = np.asarray(y)
+    if y.shape == (n,):
+        if not np.issubdtype(y.dtype, np.integer):
+            raise TypeError(f"Expected integer class ids in `y`. Received: y.dtype={y.dtype}")
+        if y.size and (y.min() < 0 or y.max() >= k):
+            raise ValueError(
+                f"Expected class ids in [0, {k}). Received: min={y.min()}, max={y.max()}"
+            )
+        return np.eye(k, dtype=dtype)[y]  # (n,) -> (n, k): row y[i] of the identity
+    if y.shape == (n, k):
+        return as_real_array(y, "y").astype(dtype, copy=False)
+    raise ValueError(
+        f"Expected `y` as class ids ({n},) or one-hot ({n}, {k}). Received: y.shape={y.shape}"
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from seminar_lib._validation import as_real_array, check_ndim, check_positive
+from seminar_lib._validation import as_real_array, check_ndim, check_positive, one_hot_targets
 
 __all__ = [
     "ACTIVATIONS",
@@ -136,24 +136,6 @@ def softmax(logits) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def _targets(y, n: int, k: int) -> np.ndarray:
-    """Targets as one-hot (n, k), from class ids (n,) or one-hot (n, k)."""
-    y = np.asarray(y)
-    if y.shape == (n,):
-        if not np.issubdtype(y.dtype, np.integer):
-            raise TypeError(f"Expected integer class ids in `y`. Received: y.dtype={y.dtype}")
-        if y.size and (y.min() < 0 or y.max() >= k):
-            raise ValueError(
-                f"Expected class ids in [0, {k}). Received: min={y.min()}, max={y.max()}"
-            )
-        return np.eye(k, dtype=np.float64)[y]
-    if y.shape == (n, k):
-        return as_real_array(y, "y")
-    raise ValueError(
-        f"Expected `y` as class ids ({n},) or one-hot ({n}, {k}). Received: y.shape={y.shape}"
-    )
-
-
 def _batch(x, name: str) -> np.ndarray:
     x = as_real_array(x, name)
     check_ndim(x, 2, name, "(N, K)")
@@ -167,7 +149,7 @@ def cross_entropy(probs, y) -> float:
     clipped at 1e-12 so a confident mistake gives a large but finite loss.
     """
     probs = _batch(probs, "probs")
-    t = _targets(y, *probs.shape)
+    t = one_hot_targets(y, *probs.shape)
     return float(-(t * np.log(np.clip(probs, 1e-12, None))).sum() / probs.shape[0])
 
 
@@ -177,7 +159,7 @@ def softmax_cross_entropy(logits, y) -> float:
     ``logits`` (N, K); ``y`` class ids (N,) or one-hot (N, K).
     """
     logits = _batch(logits, "logits")
-    t = _targets(y, *logits.shape)
+    t = one_hot_targets(y, *logits.shape)
     return float(-(t * log_softmax(logits)).sum() / logits.shape[0])
 
 
@@ -187,7 +169,7 @@ def squared_error(y_hat, t) -> float:
     ``y_hat`` and ``t`` (N, K), or class ids (N,) for ``t`` (then one-hot).
     """
     y_hat = _batch(y_hat, "y_hat")
-    t = _targets(t, *y_hat.shape)
+    t = one_hot_targets(t, *y_hat.shape)
     return float(0.5 * ((t - y_hat) ** 2).sum() / y_hat.shape[0])
 
 

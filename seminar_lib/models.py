@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-import copy
+import inspect
 
 import numpy as np
 
 from seminar_lib._validation import as_input_array, check_positive_int
-from seminar_lib.layers import Affine, Layer
+from seminar_lib.layers import Affine
 
 __all__ = ["Sequential"]
+
+
+def _takes_training(layer) -> bool:
+    """Whether ``layer.forward`` accepts ``training=`` (a textbook layer's ``forward(x)`` does
+    not; it is then called without it)."""
+    parameters = inspect.signature(layer.forward).parameters.values()
+    return any(p.name == "training" or p.kind is p.VAR_KEYWORD for p in parameters)
 
 
 class Sequential:
@@ -17,82 +24,56 @@ class Sequential:
 
     Parameters
     ----------
-    layers : list of Layer
+    layers : list of layers
+        Library layers or your own: any object with ``forward(x)`` (or
+        ``forward(x, training=False)``) and ``backward(dout)``. A layer with parameters keeps
+        them in a dict ``params`` and, after ``backward``, their gradients in a dict ``grads``
+        with the same keys and shapes (``self.grads["W"] = self.x.T @ dout`` is fine).
     input_shape : tuple, optional
         Shape of one sample, for the summary; inferred from a first ``Affine`` layer if omitted
         (give it for sequences: ``(T,)`` token ids for ``Embedding``, ``(T, D)`` for ``LSTM``).
 
-    ``params`` and ``grads`` are flat dicts keyed ``"<layer index>.<name>"`` (``"0.W"``) whose
-    values are the layers' own arrays, so an optimizer updating ``params`` in place trains the
-    layers.
-
-    All parameters live side by side in one 1-D buffer, ``flat_params`` (and all gradients in
-    ``flat_grads``): each layer's ``W`` and ``b`` are views into it. An optimizer then updates
-    every weight of the network with one pass over one array instead of a pass per parameter,
-    which matters when most parameters are small. Layers must therefore read their parameters
-    through ``self.params[...]`` and write gradients in place (``out=`` or ``[...] =``).
+    ``params`` and ``grads`` are dicts keyed ``"<layer index>.<name>"`` (``"0.W"``), built from
+    the layers' own dicts each time they are read: an optimizer that updates ``params`` in
+    place trains the layers.
     """
 
     def __init__(self, layers, input_shape=None):
         layers = list(layers)
-        if not layers or not all(isinstance(layer, Layer) for layer in layers):
+        bad = [
+            type(layer).__name__
+            for layer in layers
+            if not all(callable(getattr(layer, name, None)) for name in ("forward", "backward"))
+        ]
+        if not layers or bad:
             raise TypeError(
-                "Expected `layers` to be a non-empty list of seminar_lib.layers.Layer. "
-                f"Received: {[type(layer).__name__ for layer in layers]}"
+                "Expected `layers` to be a non-empty list of layers (objects with forward and "
+                f"backward methods). Received: {[type(layer).__name__ for layer in layers]}"
             )
         self.layers = layers
         if input_shape is None and type(layers[0]) is Affine:  # not TimeAffine (T unknown)
             input_shape = (layers[0].in_features,)
         self.input_shape = None if input_shape is None else tuple(input_shape)
-        self.flat_params: np.ndarray | None = None
-        self.flat_grads: np.ndarray | None = None
-        self._pack()
-
-    def __deepcopy__(self, memo):
-        clone = type(self).__new__(type(self))
-        memo[id(self)] = clone
-        for key, value in self.__dict__.items():
-            setattr(clone, key, copy.deepcopy(value, memo))
-        clone._pack()  # the copied arrays no longer share a buffer: pack them again
-        return clone
-
-    def _pack(self) -> None:
-        """Move every parameter and gradient into one contiguous buffer each (values kept)."""
-        entries = [(layer, name) for layer in self.layers for name in layer.params]
-        dtypes = {layer.params[name].dtype for layer, name in entries}
-        if not entries or len(dtypes) != 1:
-            self.flat_params = self.flat_grads = None  # nothing to pack, or mixed dtypes
-            return
-        total = sum(layer.params[name].size for layer, name in entries)
-        flat_params = np.empty(total, dtype=dtypes.pop())
-        flat_grads = np.zeros_like(flat_params)
-        start = 0
-        for layer, name in entries:
-            param, grad = layer.params[name], layer.grads[name]
-            stop = start + param.size
-            flat_params[start:stop] = param.reshape(-1)
-            flat_grads[start:stop] = grad.reshape(-1)
-            layer.params[name] = flat_params[start:stop].reshape(param.shape)  # a view
-            layer.grads[name] = flat_grads[start:stop].reshape(param.shape)
-            start = stop
-        self.flat_params, self.flat_grads = flat_params, flat_grads
 
     def forward(self, X, training: bool = False) -> np.ndarray:
         """Run every layer; ``training`` is passed on (dropout, batch norm)."""
         out = X
         for layer in self.layers:
-            out = layer.forward(out, training=training)
+            if _takes_training(layer):
+                out = layer.forward(out, training=training)
+            else:
+                out = layer.forward(out)
         return out
 
     def backward(self, dout, input_grad: bool = True):
         """Backpropagate ``dout`` (the gradient of the loss w.r.t. the output); every layer stores
         its parameter gradients. Returns the gradient w.r.t. the input, or None when
         ``input_grad`` is False and the first layer can skip it (``Affine``, ``Conv2D``: training
-        skips that work).
+        skips that work, since nobody needs the gradient of the data).
         """
         for i in range(len(self.layers) - 1, -1, -1):
             layer = self.layers[i]
-            if i == 0 and not input_grad and layer.can_skip_input_grad:
+            if i == 0 and not input_grad and getattr(layer, "can_skip_input_grad", False):
                 return layer.backward(dout, input_grad=False)
             dout = layer.backward(dout)
         return dout
@@ -108,15 +89,36 @@ class Sequential:
 
     @property
     def params(self) -> dict[str, np.ndarray]:
+        """Every layer's parameters, keyed ``"<layer index>.<name>"``; the arrays themselves."""
         return {
-            f"{i}.{k}": v for i, layer in enumerate(self.layers) for k, v in layer.params.items()
+            f"{i}.{k}": v
+            for i, layer in enumerate(self.layers)
+            for k, v in getattr(layer, "params", {}).items()
         }
 
     @property
     def grads(self) -> dict[str, np.ndarray]:
-        return {
-            f"{i}.{k}": v for i, layer in enumerate(self.layers) for k, v in layer.grads.items()
-        }
+        """Every layer's gradients, keyed like ``params``, after checking that each layer has a
+        gradient of the right shape for each of its parameters."""
+        grads = {}
+        for i, layer in enumerate(self.layers):
+            params, layer_grads = getattr(layer, "params", {}), getattr(layer, "grads", {})
+            where = f"Layer {i} ({type(layer).__name__})"
+            for k, p in params.items():
+                g = layer_grads.get(k)
+                if g is None:
+                    raise ValueError(
+                        f"{where} has no gradient for its parameter params[{k!r}]: its backward "
+                        f"must set self.grads[{k!r}], an array of shape {np.shape(p)}. "
+                        f"Received: grads keys {sorted(layer_grads)}"
+                    )
+                if np.shape(g) != np.shape(p):
+                    raise ValueError(
+                        f"{where}: expected grads[{k!r}] with the shape of params[{k!r}] "
+                        f"{np.shape(p)}. Received: grads[{k!r}].shape={np.shape(g)}"
+                    )
+                grads[f"{i}.{k}"] = g
+        return grads
 
     def set_params(self, values: dict) -> Sequential:
         """Copy arrays into the parameters (e.g. weights taken from Keras), checking shapes."""
@@ -134,10 +136,20 @@ class Sequential:
         return self
 
     def astype(self, dtype) -> Sequential:
-        """Convert every layer's parameters to ``dtype`` in place."""
-        for layer in self.layers:
-            layer.astype(dtype)
-        self._pack()
+        """Convert every layer's parameters to ``dtype`` in place (float64 for gradient checks).
+
+        A layer of your own without an ``astype`` method must already hold ``dtype`` arrays."""
+        for i, layer in enumerate(self.layers):
+            if hasattr(layer, "astype"):
+                layer.astype(dtype)
+                continue
+            for k, p in getattr(layer, "params", {}).items():
+                if np.asarray(p).dtype != dtype:
+                    raise TypeError(
+                        f"Layer {i} ({type(layer).__name__}) has no astype method: create its "
+                        f"params[{k!r}] as {np.dtype(dtype).name} yourself. "
+                        f"Received: params[{k!r}].dtype={np.asarray(p).dtype}"
+                    )
         return self
 
     def num_params(self) -> int:
@@ -148,8 +160,9 @@ class Sequential:
         width = max(34, *(len(repr(layer)) for layer in self.layers))  # the layer column
         for i, layer in enumerate(self.layers):
             if shape is not None:
-                shape = layer.output_shape(shape)
-            count = sum(v.size for v in layer.params.values())
+                output_shape = getattr(layer, "output_shape", None)
+                shape = None if output_shape is None else output_shape(shape)
+            count = sum(v.size for v in getattr(layer, "params", {}).values())
             out = "?" if shape is None else str((None, *shape)).replace("None", "N")
             rows.append(f"{i:>3}  {layer!r:<{width}} {out:<14} {count:>10,}")
         head = f"{'#':>3}  {'layer':<{width}} {'output shape':<14} {'params':>10}"

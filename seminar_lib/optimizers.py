@@ -1,14 +1,14 @@
-r"""Optimizers that update parameters in place, with Keras 3's update formulas.
+r"""Optimizers: the textbook update loops, with Keras 3's formulas.
 
-Each ``update(params, grads)`` takes two dicts with the same keys (``model.params``,
-``model.grads``) and changes the arrays of ``params`` in place.
+Each optimizer has ``update(params, grads)``: two dicts with the same keys (``model.params`` and
+``model.grads``, or any layer's own dicts). It changes the arrays of ``params`` in place, one
+key after the other::
 
-State arrays (the velocity, Adam's ``m`` and ``v``) and one scratch array per parameter are
-allocated at the first update and reused, so a training step allocates no new arrays.
+    for key in params:
+        params[key] -= lr * grads[key]
 
-Every update rule is elementwise, so when all parameters are consecutive views of one buffer
-(as ``Sequential`` arranges them, see ``Sequential.flat_params``) and so are the gradients, the
-optimizer updates that buffer in one pass: the same numbers, far fewer NumPy calls.
+so that a layer that keeps ``self.W`` (the same array as ``self.params["W"]``) sees the new
+values. State such as the velocity or Adam's ``m`` and ``v`` is kept per key.
 """
 
 from __future__ import annotations
@@ -45,46 +45,27 @@ def clip_grad_norm(grads: dict, max_norm: float) -> float:
     max_norm = check_positive(max_norm, "max_norm")
     if not isinstance(grads, dict):
         raise TypeError(f"Expected `grads` to be a dict of arrays. Received: {type(grads)}")
-    for name, g in grads.items():
+    for key, g in grads.items():
         if not isinstance(g, np.ndarray) or g.dtype.kind != "f":
             raise TypeError(
-                f"Expected grads[{name!r}] to be a float numpy array (changed in place). "
+                f"Expected grads[{key!r}] to be a float numpy array (changed in place). "
                 f"Received: {type(g).__name__} of dtype {getattr(g, 'dtype', None)}"
             )
-    norm = float(np.sqrt(sum(float(np.vdot(g, g)) for g in grads.values())))
+    norm = float(np.sqrt(sum(float(np.sum(g * g)) for g in grads.values())))
     if norm > max_norm:
-        scale = max_norm / norm
         for g in grads.values():
-            g *= scale
+            g *= max_norm / norm
     return norm
 
 
-def _covered_base(arrays) -> np.ndarray | None:
-    """The 1-D buffer that ``arrays`` (views, in order, back to back) cover exactly, or None."""
-    base = arrays[0].base if arrays else None
-    if not isinstance(base, np.ndarray) or base.ndim != 1 or not base.flags.c_contiguous:
-        return None
-    address, itemsize = base.__array_interface__["data"][0], base.itemsize
-    for a in arrays:
-        if a.base is not base or a.dtype != base.dtype or not a.flags.c_contiguous:
-            return None
-        if a.__array_interface__["data"][0] != address:
-            return None
-        address += a.size * itemsize
-    return base if address == base.__array_interface__["data"][0] + base.nbytes else None
-
-
-class _Optimizer:
-    r"""Base class: ``_state_names`` lists the per-weight arrays a subclass keeps (plus one
-    scratch array ``tmp``); ``_step(p, g, **state)`` updates one parameter in place.
+class Optimizer:
+    r"""What every optimizer shares: the learning rate, weight decay and the input checks.
 
     ``weight_decay`` :math:`\lambda` (default 0) shrinks every parameter before each step,
     :math:`w \leftarrow w - \eta \lambda w`, as Keras 3's ``weight_decay`` does (decoupled
     weight decay: for plain SGD the same as adding :math:`\frac{\lambda}{2}\|w\|^2` to the
-    loss; for Adam it is AdamW).
+    loss; for Adam it is AdamW). A subclass writes ``step(params, grads)``, the update rule.
     """
-
-    _state_names: tuple[str, ...] = ()
 
     def __init__(self, lr: float, weight_decay: float = 0.0):
         self.lr = check_positive(lr, "lr")
@@ -95,116 +76,78 @@ class _Optimizer:
         if not 0 <= weight_decay < np.inf:
             raise ValueError(f"Expected `weight_decay` >= 0. Received: {weight_decay!r}")
         self.weight_decay = float(weight_decay)
-        self.iterations = 0
-        self.state: dict[str, dict[str, np.ndarray]] = {}
+        self.iterations = 0  # number of updates so far (Adam's t)
 
     def update(self, params: dict, grads: dict) -> None:
+        """Check the two dicts, apply weight decay, then the update rule of ``step``."""
         if set(params) != set(grads):
             raise ValueError(
                 "Expected `params` and `grads` with the same keys. "
                 f"Received: {sorted(params)} and {sorted(grads)}"
             )
-        for name, p in params.items():
-            if grads[name].shape != p.shape:
+        for key in params:
+            if np.shape(grads[key]) != np.shape(params[key]):
                 raise ValueError(
-                    f"Expected grads[{name!r}] with shape {p.shape}. Received: {grads[name].shape}"
+                    f"Expected grads[{key!r}] with shape {np.shape(params[key])}. "
+                    f"Received: {np.shape(grads[key])}"
                 )
         self.iterations += 1
-        self._prepare()
-        flat = self._flat_buffers(params, grads)
-        if flat is not None:
-            p, g = flat
-            self._decay(p)
-            self._step(p, g, **self._state_for(" flat", p))
-            return
-        for name, p in params.items():
-            g = grads[name]
-            if g.dtype != p.dtype:
-                g = g.astype(p.dtype)
-            self._decay(p)
-            self._step(p, g, **self._state_for(name, p))
-
-    def _decay(self, p: np.ndarray) -> None:
         if self.weight_decay:
-            p *= 1 - self.lr * self.weight_decay  # w <- w - lr * wd * w
+            for key in params:
+                params[key] -= self.lr * self.weight_decay * params[key]  # w <- w - lr wd w
+        self.step(params, grads)
 
-    def _flat_buffers(self, params: dict, grads: dict):
-        """(params buffer, grads buffer) when the arrays are consecutive views covering one
-        1-D buffer each, in the same order and dtype; otherwise None."""
-        arrays = (*params.values(), *(grads[name] for name in params))
-        cached = getattr(self, "_flat_cache", None)
-        if cached is not None and len(cached[0]) == len(arrays):
-            if all(a is b for a, b in zip(cached[0], arrays, strict=True)):
-                return cached[1]
-        n = len(params)
-        p_base, g_base = _covered_base(arrays[:n]), _covered_base(arrays[n:])
-        result = None
-        if p_base is not None and g_base is not None and p_base.dtype == g_base.dtype:
-            if p_base.size == g_base.size:
-                result = (p_base, g_base)
-        self._flat_cache = (arrays, result)  # keeps the arrays alive, so ids are not reused
-        return result
-
-    def _state_for(self, name: str, p: np.ndarray) -> dict[str, np.ndarray]:
-        state = self.state.get(name)
-        if state is None or state["tmp"].shape != p.shape or state["tmp"].dtype != p.dtype:
-            state = {k: np.zeros_like(p) for k in (*self._state_names, "tmp")}
-            self.state[name] = state
-        return state
+    def step(self, params: dict, grads: dict) -> None:
+        raise NotImplementedError
 
     def _wd_repr(self) -> str:
         return f", weight_decay={self.weight_decay:g}" if self.weight_decay else ""
 
-    def _prepare(self) -> None:
-        """Per-update constants (Adam's bias correction), computed once for all parameters."""
 
-    def _step(self, p: np.ndarray, g: np.ndarray, **state: np.ndarray) -> None:
-        raise NotImplementedError
-
-
-class SGD(_Optimizer):
+class SGD(Optimizer):
     r"""Plain gradient descent: :math:`w \leftarrow w - \eta\, \partial E / \partial w`."""
 
     def __init__(self, lr: float = 0.01, weight_decay: float = 0.0):
         super().__init__(lr, weight_decay)
 
-    def _step(self, p, g, tmp):
-        np.multiply(g, self.lr, out=tmp)
-        p -= tmp
+    def step(self, params, grads):
+        for key in params:
+            params[key] -= self.lr * grads[key]
 
     def __repr__(self):
         return f"SGD(lr={self.lr:g}{self._wd_repr()})"
 
 
-class Momentum(_Optimizer):
+class Momentum(Optimizer):
     r"""Momentum SGD (``keras.optimizers.SGD(momentum=...)``):
     :math:`v \leftarrow \alpha v - \eta g`, :math:`w \leftarrow w + v`."""
-
-    _state_names = ("velocity",)
 
     def __init__(self, lr: float = 0.01, momentum: float = 0.9, weight_decay: float = 0.0):
         super().__init__(lr, weight_decay)
         if isinstance(momentum, bool) or not 0 <= momentum < 1:
             raise ValueError(f"Expected 0 <= `momentum` < 1. Received: momentum={momentum!r}")
         self.momentum = float(momentum)
+        self.v: dict[str, np.ndarray] = {}  # velocity per key, zeros at the first update
 
-    def _step(self, p, g, velocity, tmp):
-        velocity *= self.momentum
-        np.multiply(g, self.lr, out=tmp)
-        velocity -= tmp
-        p += velocity
+    def step(self, params, grads):
+        for key in params:
+            if key not in self.v:
+                self.v[key] = np.zeros_like(params[key])
+            self.v[key] = self.momentum * self.v[key] - self.lr * grads[key]
+            params[key] += self.v[key]
 
     def __repr__(self):
         return f"Momentum(lr={self.lr:g}, momentum={self.momentum:g}{self._wd_repr()})"
 
 
-class Adam(_Optimizer):
-    r"""Adam as Keras 3 computes it (epsilon added to :math:`\sqrt{v}`, bias correction in the
-    step size): :math:`m \leftarrow m + (1-\beta_1)(g - m)`, :math:`v \leftarrow v + (1-\beta_2)
-    (g^2 - v)`, :math:`w \leftarrow w - \eta \frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t}
-    \frac{m}{\sqrt{v} + \epsilon}`."""
+class Adam(Optimizer):
+    r"""Adam as Keras 3 computes it (epsilon added to :math:`\sqrt{v}`, the bias correction in
+    the step size):
 
-    _state_names = ("m", "v")
+    .. math::
+        m \leftarrow m + (1-\beta_1)(g - m), \quad v \leftarrow v + (1-\beta_2)(g^2 - v), \quad
+        w \leftarrow w - \eta \frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t} \frac{m}{\sqrt{v} + \epsilon}
+    """
 
     def __init__(self, lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, weight_decay=0.0):
         super().__init__(lr, weight_decay)
@@ -213,26 +156,20 @@ class Adam(_Optimizer):
                 raise ValueError(f"Expected 0 <= `{name}` < 1. Received: {name}={value!r}")
         self.beta_1, self.beta_2 = float(beta_1), float(beta_2)
         self.epsilon = check_positive(epsilon, "epsilon")
-        self.alpha = self.lr
+        self.m: dict[str, np.ndarray] = {}  # first moment per key
+        self.v: dict[str, np.ndarray] = {}  # second moment per key
 
-    def _prepare(self):
+    def step(self, params, grads):
         t = self.iterations
-        self.alpha = self.lr * (1 - self.beta_2**t) ** 0.5 / (1 - self.beta_1**t)  # a Python float
-
-    def _step(self, p, g, m, v, tmp):
-        # every line works in place on preallocated arrays: no temporary arrays per step
-        np.subtract(g, m, out=tmp)
-        tmp *= 1 - self.beta_1
-        m += tmp  # m <- m + (1 - beta_1)(g - m)
-        np.multiply(g, g, out=tmp)
-        tmp -= v
-        tmp *= 1 - self.beta_2
-        v += tmp  # v <- v + (1 - beta_2)(g^2 - v)
-        np.sqrt(v, out=tmp)
-        tmp += self.epsilon
-        np.divide(m, tmp, out=tmp)
-        tmp *= self.alpha
-        p -= tmp  # w <- w - alpha m / (sqrt(v) + epsilon)
+        alpha = self.lr * (1 - self.beta_2**t) ** 0.5 / (1 - self.beta_1**t)  # a Python float
+        for key in params:
+            if key not in self.m:
+                self.m[key] = np.zeros_like(params[key])
+                self.v[key] = np.zeros_like(params[key])
+            g = grads[key]
+            self.m[key] += (1 - self.beta_1) * (g - self.m[key])
+            self.v[key] += (1 - self.beta_2) * (g * g - self.v[key])
+            params[key] -= alpha * self.m[key] / (np.sqrt(self.v[key]) + self.epsilon)
 
     def __repr__(self):
         return (

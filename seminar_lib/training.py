@@ -1,9 +1,10 @@
 """Mini-batch training and evaluation of ``Sequential`` models built from scratch.
 
-Progress is chosen by the environment variable ``SEMINAR_PROGRESS``:
-``bar`` (default) a live bar updated in place while training, for the student;
-``summary`` one line per epoch, which is what the course's execute and test commands store in
-notebooks; ``none`` nothing.
+``fit(..., verbose=...)`` chooses what training prints, as in Keras: 0 nothing, 1 a live bar
+updated in place (for the student), 2 one line per epoch without timings (what the course's
+execute and test commands store in the notebooks). The default ``"auto"`` reads the environment
+variable ``SEMINAR_VERBOSE`` (``0``, ``1`` or ``2``; 1 when unset), here and nowhere else, so
+the notebook runner can choose one line per epoch for every notebook at once.
 """
 
 from __future__ import annotations
@@ -16,49 +17,26 @@ import numpy as np
 
 from seminar_lib._validation import (
     as_input_array,
-    as_real_array,
     check_positive,
     check_positive_int,
     check_rng,
 )
+from seminar_lib.metrics import accuracy
 from seminar_lib.optimizers import clip_grad_norm
 
-__all__ = ["PROGRESS_ENV", "accuracy", "evaluate", "fit"]
+__all__ = ["VERBOSE_ENV", "default_verbose", "evaluate", "fit"]
 
-PROGRESS_ENV = "SEMINAR_PROGRESS"
-PROGRESS_MODES = ("bar", "summary", "none")
-
-
-def _progress_mode() -> str:
-    mode = os.environ.get(PROGRESS_ENV, "bar")
-    if mode not in PROGRESS_MODES:
-        raise ValueError(
-            f"Expected {PROGRESS_ENV} to be one of {PROGRESS_MODES}. Received: {mode!r}"
-        )
-    return mode
+#: Environment variable with the default of ``fit(verbose="auto")``.
+VERBOSE_ENV = "SEMINAR_VERBOSE"
+VERBOSE_LEVELS = (0, 1, 2)
 
 
-def accuracy(outputs, y) -> float:
-    """Fraction of correct predictions.
-
-    ``outputs`` (N, K) scores (argmax is the class) or (N,)/(N, 1) logits of a binary task
-    (class 1 when > 0); ``y`` class ids (N,) or one-hot (N, K). Sequences: ``outputs``
-    (N, T, K) and ``y`` ids (N, T) (or one-hot (N, T, K)), averaged over all N * T positions.
-    """
-    outputs = as_real_array(outputs, "outputs")
-    y = np.asarray(y)
-    if outputs.ndim >= 2 and outputs.shape[-1] > 1:
-        y_hat = outputs.argmax(axis=-1)  # (N, K) -> (N,), (N, T, K) -> (N, T)
-        if y.ndim == outputs.ndim:
-            y = y.argmax(axis=-1)  # one-hot -> ids
-    else:
-        y_hat = (outputs.reshape(-1) > 0).astype(np.int64)
-        y = y.reshape(-1)
-    if y.shape != y_hat.shape:
-        if y_hat.ndim == 1:
-            raise ValueError(f"Expected {len(y_hat)} targets. Received: y.shape={y.shape}")
-        raise ValueError(f"Expected targets with shape {y_hat.shape}. Received: y.shape={y.shape}")
-    return float((y_hat == y).mean())
+def default_verbose() -> int:
+    """``$SEMINAR_VERBOSE`` as 0, 1 or 2 (1 when unset): what ``fit(verbose="auto")`` prints."""
+    value = os.environ.get(VERBOSE_ENV, "1")
+    if value not in ("0", "1", "2"):
+        raise ValueError(f"Expected {VERBOSE_ENV} to be 0, 1 or 2. Received: {value!r}")
+    return int(value)
 
 
 def evaluate(model, loss, X, y, batch_size: int = 1000) -> tuple[float, float]:
@@ -78,7 +56,7 @@ def fit(
     num_epochs: int = 10,
     batch_size: int = 128,
     validation_data=None,
-    progress: str | None = None,
+    verbose: int | str = "auto",
     clip_norm: float | None = None,
 ) -> dict[str, list[float]]:
     """Train ``model`` with mini-batches drawn by ``rng`` (a new shuffle every epoch).
@@ -95,8 +73,9 @@ def fit(
         Shuffles the data; the same seed gives the same training run.
     validation_data : (X_val, y_val), optional
         Evaluated after each epoch (for example the test set, to draw learning curves).
-    progress : {"bar", "summary", "none"}, optional
-        Overrides ``SEMINAR_PROGRESS`` for this call (``"none"`` for long runs of many epochs).
+    verbose : {"auto", 0, 1, 2}
+        0 prints nothing (long runs of many epochs), 1 a live progress bar, 2 one line per
+        epoch; ``"auto"`` takes ``$SEMINAR_VERBOSE`` (1 when unset).
     clip_norm : float > 0, optional
         Before each update, scale all gradients together so that their global norm is at most
         ``clip_norm`` (``optimizers.clip_grad_norm``; Keras's ``global_clipnorm``).
@@ -116,9 +95,10 @@ def fit(
     batch_size = check_positive_int(batch_size, "batch_size")
     if clip_norm is not None:
         clip_norm = check_positive(clip_norm, "clip_norm")
-    mode = _progress_mode() if progress is None else progress
-    if mode not in PROGRESS_MODES:
-        raise ValueError(f"Expected `progress` to be one of {PROGRESS_MODES}. Received: {mode!r}")
+    if verbose == "auto":
+        verbose = default_verbose()
+    if isinstance(verbose, bool) or verbose not in VERBOSE_LEVELS:
+        raise ValueError(f"Expected `verbose` to be 'auto', 0, 1 or 2. Received: {verbose!r}")
     history: dict[str, list[float]] = {"loss": [], "accuracy": []}
     if validation_data is not None:
         history.update(val_loss=[], val_accuracy=[])
@@ -137,7 +117,7 @@ def fit(
             if clip_norm is not None:
                 clip_grad_norm(model.grads, clip_norm)
             optimizer.update(model.params, model.grads)
-            if mode == "bar" and (b % 20 == 0 or b == num_batches - 1):
+            if verbose == 1 and (b % 20 == 0 or b == num_batches - 1):
                 done = int(30 * (b + 1) / num_batches)
                 print(
                     f"\rエポック {epoch}/{num_epochs} [{'=' * done}{'.' * (30 - done)}] "
@@ -154,11 +134,11 @@ def fit(
             history["val_accuracy"].append(val_acc)
             line += f", 検証 loss {val_loss:.4f}, 検証正解率 {val_acc:.4f}"
         seconds = time.perf_counter() - start
-        if mode == "bar":
+        if verbose == 1:
             print(
                 f"\rエポック {epoch}/{num_epochs}: {line} ({seconds:.1f} s)" + " " * 10, flush=True
             )
-        elif mode == "summary":
+        elif verbose == 2:
             print(
                 f"エポック {epoch}/{num_epochs}: {line}", flush=True
             )  # no timing: stored outputs stay identical

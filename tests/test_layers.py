@@ -19,9 +19,10 @@ from seminar_lib.layers import (
     SoftmaxCrossEntropy,
     Tanh,
 )
+from seminar_lib.metrics import accuracy
 from seminar_lib.models import Sequential
 from seminar_lib.optimizers import SGD, Adam, Momentum
-from seminar_lib.training import accuracy, evaluate, fit
+from seminar_lib.training import evaluate, fit
 
 
 @pytest.mark.parametrize(
@@ -207,10 +208,19 @@ def test_softmax_and_losses_values():
         (lambda: ReLU().backward(np.ones(2)), RuntimeError, r"ReLU.backward called before forward"),
         (
             lambda: SoftmaxCrossEntropy().forward(np.ones((2, 3)), np.ones(2)),
-            ValueError,
-            r"Expected `y` as integer class ids \(2,\) or one-hot \(2, 3\)",
+            TypeError,
+            r"Expected integer class ids in `y`. Received: y.dtype=float64",
         ),
-        (lambda: Sequential([]), TypeError, r"non-empty list of seminar_lib.layers.Layer"),
+        (
+            lambda: SoftmaxCrossEntropy().forward(np.ones((2, 3)), np.ones((2, 2))),
+            ValueError,
+            r"Expected `y` as class ids \(2,\) or one-hot \(2, 3\). Received: y.shape=\(2, 2\)",
+        ),
+        (
+            lambda: Sequential([]),
+            TypeError,
+            r"non-empty list of layers \(objects with forward and backward methods\)",
+        ),
         (lambda: SGD(lr=0), ValueError, r"Expected `lr` > 0. Received: lr=0"),
         (lambda: Momentum(momentum=1.0), ValueError, r"Expected 0 <= `momentum` < 1"),
         (lambda: Adam(beta_1=1.5), ValueError, r"Expected 0 <= `beta_1` < 1"),
@@ -282,17 +292,15 @@ def numpy_adam(p, grads, lr=0.01, beta_1=0.9, beta_2=0.999, eps=1e-7):
 
 
 @pytest.mark.parametrize("shape", [(3,), (70, 1000)])
-def test_adam_follows_the_formula_over_many_steps_and_reuses_its_arrays(shape):
+def test_adam_follows_the_formula_over_many_steps(shape):
     r = rng(4)
     p0 = r.standard_normal(shape)
     grads = [r.standard_normal(shape) for _ in range(5)]
     params = {"w": p0.copy()}
     opt = Adam(lr=0.01)
-    opt.update(params, {"w": grads[0]})
-    state = {k: id(a) for k, a in opt.state["w"].items()}
-    for g in grads[1:]:
+    for g in grads:
         opt.update(params, {"w": g})
-    assert {k: id(a) for k, a in opt.state["w"].items()} == state  # no new arrays per step
+    assert set(opt.m) == set(opt.v) == {"w"}  # state kept per key
     np.testing.assert_allclose(params["w"], numpy_adam(p0, grads), rtol=1e-12, atol=1e-12)
     assert opt.iterations == 5
 
@@ -305,52 +313,120 @@ def test_optimizers_keep_float32_and_accept_float64_gradients():
         assert np.all(params["w"] < 1)
 
 
-def test_sequential_keeps_parameters_in_one_buffer():
+def test_sequential_reads_params_and_grads_from_the_layers_at_each_access():
     r = rng(5)
     layers = [Affine(4, 3, r), ReLU(), Affine(3, 2, r, init="glorot")]
-    before = {
-        f"{i}.{k}": v.copy() for i, layer in enumerate(layers) for k, v in layer.params.items()
-    }
     model = Sequential(layers)
-    assert model.flat_params.shape == (4 * 3 + 3 + 3 * 2 + 2,)
-    assert model.flat_grads.shape == model.flat_params.shape
-    for name, value in model.params.items():
-        np.testing.assert_array_equal(value, before[name])  # values kept
-        assert np.shares_memory(value, model.flat_params)
-        assert np.shares_memory(model.grads[name], model.flat_grads)
-    model.flat_params[:] = 7.0  # the layers see the buffer
-    np.testing.assert_array_equal(layers[2].params["b"], [7.0, 7.0])
-    clone = copy.deepcopy(model)  # a copy has its own, consistent buffer
-    clone.flat_params[:] = 1.0
-    np.testing.assert_array_equal(clone.layers[2].params["b"], [1.0, 1.0])
-    np.testing.assert_array_equal(layers[2].params["b"], [7.0, 7.0])
+    assert list(model.params) == ["0.W", "0.b", "2.W", "2.b"]
+    assert model.params["2.b"] is layers[2].params["b"]  # the layers' own arrays
+    layers[2].grads["b"] = np.array([3.0, 4.0])  # a layer may rebind its gradient
+    assert model.grads["2.b"] is layers[2].grads["b"]
+    SGD(lr=0.5).update(model.params, model.grads)
+    np.testing.assert_allclose(layers[2].params["b"], [-1.5, -2.0])  # in place: the layer sees it
+    clone = copy.deepcopy(model)
+    clone.params["2.b"][:] = 1.0
+    np.testing.assert_allclose(layers[2].params["b"], [-1.5, -2.0])  # the copy is separate
     model.astype(np.float64)
-    assert model.flat_params.dtype == np.float64 and layers[0].params["W"].dtype == np.float64
-    assert np.shares_memory(layers[0].params["W"], model.flat_params)
-    layers[0].astype(np.float32)  # mixed dtypes: the model can no longer be packed
-    model._pack()
-    assert model.flat_params is None
+    assert layers[0].params["W"].dtype == np.float64 and model.params["0.W"].dtype == np.float64
+
+
+class TextbookAffine:
+    """A fully connected layer written the way ゼロから作るDeep Learning writes it: it keeps
+    ``self.W`` and ``self.b``, and its backward *assigns* new gradient arrays."""
+
+    def __init__(self, W, b):
+        self.W, self.b = W, b
+        self.params = {"W": self.W, "b": self.b}
+        self.grads = {}
+        self.x = None
+
+    def forward(self, x):
+        self.x = x
+        return np.dot(x, self.W) + self.b
+
+    def backward(self, dout):
+        self.grads["W"] = np.dot(self.x.T, dout)
+        self.grads["b"] = np.sum(dout, axis=0)
+        return np.dot(dout, self.W.T)
+
+
+def two_layer_model(hidden, seed=3):
+    r = rng(seed)
+    return Sequential([Affine(2, 16, r), ReLU(), hidden, ReLU(), Affine(16, 3, r)])
 
 
 @pytest.mark.parametrize("make_opt", [lambda: SGD(0.1), lambda: Momentum(0.05), lambda: Adam(0.01)])
-def test_one_pass_update_equals_per_parameter_update(make_opt):
-    r = rng(6)
-    packed = copy.deepcopy(Sequential([Affine(5, 4, r), Tanh(), Affine(4, 3, r)]))
-    loose = copy.deepcopy(packed)
-    for layer in loose.layers:
-        layer.astype(np.float32)  # new, separate arrays: one update per parameter
-    opt_packed, opt_loose = make_opt(), make_opt()
-    assert opt_packed._flat_buffers(packed.params, packed.grads) is not None
-    assert opt_loose._flat_buffers(loose.params, loose.grads) is None
-    X, y = r.standard_normal((8, 5)), r.integers(0, 3, size=8)
-    for _ in range(3):
-        for model, opt in ((packed, opt_packed), (loose, opt_loose)):
-            loss = SoftmaxCrossEntropy()
-            loss.forward(model.forward(X), y)
-            model.backward(loss.backward())
-            opt.update(model.params, model.grads)
-    for name in packed.params:
-        np.testing.assert_array_equal(packed.params[name], loose.params[name])  # bit for bit
+def test_a_textbook_layer_trains_with_fit_like_the_library_layer(make_opt):
+    X, y = blobs()
+    library = Affine(16, 16, rng(7))
+    W, b = library.params["W"].copy(), library.params["b"].copy()
+    W0 = W.copy()
+    textbook = TextbookAffine(W, b)  # the same initial weights
+    histories = []
+    for hidden in (library, textbook):
+        model = two_layer_model(hidden)
+        histories.append(
+            fit(
+                model,
+                SoftmaxCrossEntropy(),
+                make_opt(),
+                X,
+                y,
+                rng=rng(1),
+                num_epochs=5,
+                batch_size=32,
+                verbose=0,
+            )
+        )
+    ours, theirs = histories
+    assert theirs["loss"][-1] < 0.6 * theirs["loss"][0]  # it learns
+    np.testing.assert_allclose(theirs["loss"], ours["loss"], rtol=1e-4)  # like the library's
+    assert textbook.W is textbook.params["W"]  # updated in place: self.W is the trained weight
+    assert not np.array_equal(textbook.W, W0)  # and it changed
+
+
+def test_a_textbook_layer_is_also_checked_by_numerical_gradients():
+    r = rng(8)
+    model = Sequential(
+        [
+            TextbookAffine(r.standard_normal((3, 4)), np.zeros(4)),
+            Tanh(),
+            Affine(4, 2, r, dtype=np.float64),
+        ]
+    )
+    X, y = r.standard_normal((5, 3)), np.array([0, 1, 1, 0, 1])
+    errors = check_gradients(model, SoftmaxCrossEntropy(), X, y)
+    assert max(errors.values()) < 1e-6, errors
+
+
+def test_a_layer_that_breaks_the_rules_gets_an_error_naming_it_and_the_key():
+    class NoGradient(TextbookAffine):
+        def backward(self, dout):
+            self.grads["w"] = np.dot(self.x.T, dout)  # a typo: "w" instead of "W"
+            self.grads["b"] = np.sum(dout, axis=0)
+            return np.dot(dout, self.W.T)
+
+    class WrongShape(TextbookAffine):
+        def backward(self, dout):
+            dx = super().backward(dout)
+            self.grads["W"] = self.grads["W"].T  # (16, 16) is square: use b instead
+            self.grads["b"] = np.sum(dout)  # a scalar instead of (16,)
+            return dx
+
+    X, y = blobs()
+    for layer, message in (
+        (NoGradient, r"Layer 2 \(NoGradient\) has no gradient for its parameter params\['W'\]"),
+        (
+            WrongShape,
+            r"Layer 2 \(WrongShape\): expected grads\['b'\] with the shape of "
+            r"params\['b'\] \(16,\)\. Received: grads\['b'\]\.shape=\(\)",
+        ),
+    ):
+        model = two_layer_model(layer(np.ones((16, 16)), np.zeros(16)))
+        with pytest.raises(ValueError, match=message):
+            fit(model, SoftmaxCrossEntropy(), SGD(), X, y, rng=rng(), verbose=0)
+    with pytest.raises(TypeError, match=r"objects with forward and backward methods"):
+        Sequential([Affine(2, 3, rng()), "relu"])
 
 
 def test_accuracy_and_evaluate():
@@ -393,7 +469,7 @@ def train_small(seed, **kwargs):
 
 
 def test_training_reduces_loss_and_is_reproducible(monkeypatch, capsys):
-    monkeypatch.setenv("SEMINAR_PROGRESS", "summary")
+    monkeypatch.setenv("SEMINAR_VERBOSE", "2")
     model, history = train_small(0)
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 15 and lines[0].startswith("エポック 1/15: loss ")
@@ -406,28 +482,32 @@ def test_training_reduces_loss_and_is_reproducible(monkeypatch, capsys):
     assert other != history
 
 
-def test_progress_modes(monkeypatch, capsys):
-    monkeypatch.setenv("SEMINAR_PROGRESS", "none")
+def test_verbose_levels(monkeypatch, capsys):
+    monkeypatch.setenv("SEMINAR_VERBOSE", "0")
     train_small(0)
     assert capsys.readouterr().out == ""
-    monkeypatch.setenv("SEMINAR_PROGRESS", "bar")
+    monkeypatch.setenv("SEMINAR_VERBOSE", "1")
     train_small(0)
     out = capsys.readouterr().out
     assert "\rエポック 1/15 [" in out and "=" * 30 in out
-    monkeypatch.setenv("SEMINAR_PROGRESS", "fancy")
-    with pytest.raises(ValueError, match=r"Expected SEMINAR_PROGRESS to be one of"):
+    monkeypatch.delenv("SEMINAR_VERBOSE")
+    train_small(0)
+    assert "\rエポック 1/15 [" in capsys.readouterr().out  # unset: the live bar
+    monkeypatch.setenv("SEMINAR_VERBOSE", "fancy")
+    with pytest.raises(ValueError, match=r"Expected SEMINAR_VERBOSE to be 0, 1 or 2"):
         train_small(0)
-    assert os.environ["SEMINAR_PROGRESS"] == "fancy"
-    monkeypatch.setenv("SEMINAR_PROGRESS", "bar")
+    assert os.environ["SEMINAR_VERBOSE"] == "fancy"
+    monkeypatch.setenv("SEMINAR_VERBOSE", "1")
     r = rng(0)
     model = Sequential([Affine(2, 3, r)])
     X, y = r.standard_normal((8, 2)), r.integers(0, 3, size=8)
-    fit(model, SoftmaxCrossEntropy(), SGD(), X, y, rng=r, num_epochs=2, progress="none")
+    fit(model, SoftmaxCrossEntropy(), SGD(), X, y, rng=r, num_epochs=2, verbose=0)
     assert capsys.readouterr().out == ""  # the argument wins over the environment
-    fit(model, SoftmaxCrossEntropy(), SGD(), X, y, rng=r, num_epochs=2, progress="summary")
+    fit(model, SoftmaxCrossEntropy(), SGD(), X, y, rng=r, num_epochs=2, verbose=2)
     assert capsys.readouterr().out.startswith("エポック 1/2: loss ")
-    with pytest.raises(ValueError, match=r"Expected `progress` to be one of"):
-        fit(model, SoftmaxCrossEntropy(), SGD(), X, y, rng=r, progress="loud")
+    for bad in ("loud", 3, True):
+        with pytest.raises(ValueError, match=r"Expected `verbose` to be 'auto', 0, 1 or 2"):
+            fit(model, SoftmaxCrossEntropy(), SGD(), X, y, rng=r, verbose=bad)
 
 
 def test_fit_input_errors():

@@ -19,9 +19,10 @@ from seminar_lib.layers import (
     TimeAffine,
     TimeSoftmaxCrossEntropy,
 )
+from seminar_lib.metrics import accuracy
 from seminar_lib.models import Sequential
 from seminar_lib.optimizers import SGD, Adam, clip_grad_norm
-from seminar_lib.training import accuracy, evaluate, fit
+from seminar_lib.training import evaluate, fit
 
 setup_notebook(0)  # the TensorFlow environment and seeds, before TensorFlow is imported
 import keras  # noqa: E402  (after setup_notebook, as in every notebook)
@@ -84,7 +85,7 @@ def test_gradients_of_the_initial_state(cls):
 
     objective()
     layer.backward(r)
-    np.testing.assert_array_equal(layer.state["h"], layer.hbuf[-1])  # carried over: h_T
+    np.testing.assert_array_equal(layer.state["h"], layer.hs[:, -1])  # carried over: h_T
     assert relative_error(layer.dh0, numerical_gradient(objective, state["h"])) < 1e-6
     if cls is LSTM:
         assert relative_error(layer.dc0, numerical_gradient(objective, state["c"])) < 1e-6
@@ -406,7 +407,7 @@ def rnn_classifier(seed):
 
 
 def test_fit_clips_the_global_gradient_norm(monkeypatch):
-    monkeypatch.setenv("SEMINAR_PROGRESS", "none")
+    monkeypatch.setenv("SEMINAR_VERBOSE", "0")
     X = rng(21).integers(0, 3, size=(64, 6))
     y = X[:, -1]
     seen = []
@@ -418,7 +419,11 @@ def test_fit_clips_the_global_gradient_norm(monkeypatch):
 
     monkeypatch.setattr("seminar_lib.training.clip_grad_norm", spy)
     model = rnn_classifier(0)
-    start = model.flat_params.copy()
+
+    def flat(m):
+        return np.concatenate([p.ravel() for p in m.params.values()])
+
+    start = flat(model)
     fit(
         model, SoftmaxCrossEntropy(), SGD(lr=10.0), X, y, rng=rng(1), num_epochs=1,
         batch_size=16, clip_norm=0.1,
@@ -428,13 +433,13 @@ def test_fit_clips_the_global_gradient_norm(monkeypatch):
         assert max_norm == 0.1 and before > 0.1
         assert after == pytest.approx(0.1, rel=1e-4)
     # 4 SGD steps of lr * 0.1 each at most: the weights moved by at most 4 (global norm)
-    assert np.linalg.norm(model.flat_params - start) <= 4 * 10.0 * 0.1 * (1 + 1e-4)
+    assert np.linalg.norm(flat(model) - start) <= 4 * 10.0 * 0.1 * (1 + 1e-4)
     unclipped = rnn_classifier(0)
     fit(
         unclipped, SoftmaxCrossEntropy(), SGD(lr=10.0), X, y, rng=rng(1), num_epochs=1,
         batch_size=16,
     )  # fmt: skip
-    assert np.linalg.norm(unclipped.flat_params - start) > 4.0 * 1.5
+    assert np.linalg.norm(flat(unclipped) - start) > 4.0 * 1.5
     with pytest.raises(ValueError, match=r"Expected `clip_norm` > 0. Received: clip_norm=0"):
         fit(model, SoftmaxCrossEntropy(), SGD(), X, y, rng=rng(), clip_norm=0)
 
@@ -458,7 +463,7 @@ def copy_task(seed, n=256, T=8, V=4):
 
 
 def test_a_small_lstm_learns_to_copy_and_is_reproducible(monkeypatch):
-    monkeypatch.setenv("SEMINAR_PROGRESS", "none")
+    monkeypatch.setenv("SEMINAR_VERBOSE", "0")
     X, y = copy_task(0)
     X_val, y_val = copy_task(1, n=128)
     results = []
@@ -487,14 +492,14 @@ def test_an_lstm_remembers_the_first_token():
     model = Sequential([Embedding(2, 4, r), LSTM(4, 8, r), Affine(8, 2, r, init="glorot")])
     fit(
         model, SoftmaxCrossEntropy(), Adam(0.02), X, y, rng=r, num_epochs=10, batch_size=32,
-        progress="none",
+        verbose=0,
     )  # fmt: skip
     X_new = rng(5).integers(0, 2, size=(200, 8))
     assert accuracy(model.predict(X_new), X_new[:, 0]) >= 0.98
 
 
 # ------------------------------------------------------------------ model plumbing
-def test_summary_repr_and_packed_parameters():
+def test_summary_repr_and_copied_parameters():
     r = rng(22)
     model = Sequential(
         [Embedding(10, 4, r), LSTM(4, 8, r, return_sequences=True), TimeAffine(8, 10, r)],
@@ -509,20 +514,19 @@ def test_summary_repr_and_packed_parameters():
     assert text.endswith(f"Total params: {10 * 4 + 4 * 32 + 8 * 32 + 32 + 8 * 10 + 10:,}")
     assert repr(RNN(3, 5, r, stateful=True)) == "RNN(3 -> 5, return_sequences=False, stateful=True)"
     assert Sequential([LSTM(3, 5, r)], input_shape=(7, 3)).layers[0].output_shape((7, 3)) == (5,)
-    # Sequential replaced the arrays by views of one buffer: layers must read and write those
-    loose = copy.deepcopy(model)
-    for layer in loose.layers:
-        layer.astype(np.float32)  # separate arrays again
+    clone = copy.deepcopy(model)  # separate arrays, the same numbers
     X, y = r.integers(0, 10, size=(3, 12)), r.integers(0, 10, size=(3, 12))
-    for m in (model, loose):
+    for m in (model, clone):
         loss = TimeSoftmaxCrossEntropy()
         loss.forward(m.forward(X), y)
         assert m.backward(loss.backward()) is None
     for name, g in model.grads.items():
-        assert np.shares_memory(g, model.flat_grads)
-        np.testing.assert_array_equal(g, loose.grads[name])
-    model.flat_params[:] = 0.0
-    np.testing.assert_array_equal(model.predict(X), 0)  # forward reads the buffer
+        assert not np.shares_memory(g, clone.grads[name])
+        np.testing.assert_array_equal(g, clone.grads[name])
+    for p in model.params.values():
+        p[...] = 0.0  # forward reads the layers' own arrays
+    np.testing.assert_array_equal(model.predict(X), 0)
+    assert not np.array_equal(clone.predict(X), 0)
 
 
 def test_embedding_accepts_whole_number_floats():

@@ -1,13 +1,9 @@
-"""Sequence data helpers (session 6), the course text corpus and its loader."""
-
-import hashlib
+"""Sequence data helpers (session 6) and the course text corpus."""
 
 import nbformat
 import numpy as np
 import pytest
 
-from seminar_lib.course import notebook_prose
-from seminar_lib.datasets import DatasetError, load_course_text
 from seminar_lib.sequences import (
     CharVocab,
     make_recall_task,
@@ -15,6 +11,7 @@ from seminar_lib.sequences import (
     next_token_windows,
     sample_with_temperature,
 )
+from tools.corpus import notebook_prose
 
 
 def test_char_vocab_ids_by_frequency_and_round_trip():
@@ -141,24 +138,6 @@ def test_make_recall_task_puts_the_class_in_the_first_step_only():
     np.testing.assert_array_equal(X, X2)
     with pytest.raises(ValueError, match="seq_len"):
         make_recall_task(5, 0, np.random.default_rng(0))
-
-
-def test_course_text_is_the_verified_prose_of_the_notebooks():
-    text = load_course_text()
-    assert len(text) == 61546 and text.count("\n") == 879
-    assert text.startswith("第0回 準備: Python 環境構築と NumPy 入門\n")
-    assert "$" not in text and "```" not in text
-
-
-def test_course_text_missing_or_altered(tmp_path, monkeypatch):
-    monkeypatch.setenv("SEMINAR_DATA_DIR", str(tmp_path))
-    with pytest.raises(DatasetError, match="Missing data file: .*course_text_ja.txt"):
-        load_course_text()
-    (tmp_path / "course-text").mkdir()
-    (tmp_path / "course-text" / "course_text_ja.txt").write_text("改ざん", encoding="utf-8")
-    digest = hashlib.sha256("改ざん".encode()).hexdigest()
-    with pytest.raises(DatasetError, match=f"Altered or corrupt .*{digest}.*git checkout"):
-        load_course_text()
 
 
 def test_notebook_prose_keeps_japanese_text_and_drops_markup(tmp_path):

@@ -1,3 +1,4 @@
+import json
 import os
 import random
 import subprocess
@@ -96,3 +97,45 @@ def test_setup_rejects_bad_seeds(seed, error, message):
 
 def test_version():
     assert seminar_lib.__version__ == "0.1.0"
+
+
+# The teaching package needs none of the course tooling, Jupyter or (at import) TensorFlow:
+# every submodule except the Keras builders imports with these blocked.
+BLOCKED_MODULES = ("nbformat", "nbclient", "nbconvert", "IPython", "tensorflow", "keras")
+BLOCKED_PREFIXES = ("jupyter",)  # jupyter_core, jupyter_client, jupyterlab, ...
+NEEDS_KERAS = {"seminar_lib.keras_models"}
+
+
+def test_every_submodule_imports_without_tooling_jupyter_or_tensorflow():
+    result = run_python(
+        "import importlib, json, pkgutil, sys\n"
+        f"for name in {BLOCKED_MODULES!r}:\n"
+        "    sys.modules[name] = None  # `import name` now raises ImportError\n"
+        "class Blocker:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        f"        if name.startswith({BLOCKED_PREFIXES!r}):\n"
+        "            raise ImportError(f'{name} is blocked')\n"
+        "sys.meta_path.insert(0, Blocker())\n"
+        "import seminar_lib\n"
+        "failed = {}\n"
+        "names = [m.name for m in pkgutil.walk_packages(seminar_lib.__path__, 'seminar_lib.',\n"
+        "         onerror=lambda name: failed.setdefault(name, 'package failed to import'))]\n"
+        "for name in names:\n"
+        f"    if name in {sorted(NEEDS_KERAS)!r}:\n"
+        "        continue\n"
+        "    try:\n"
+        "        importlib.import_module(name)\n"
+        "    except Exception as error:\n"
+        "        failed[name] = f'{type(error).__name__}: {error}'\n"
+        "print(json.dumps({'imported': len(names), 'failed': failed}))\n"
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.splitlines()[-1])
+    assert report["failed"] == {}
+    assert report["imported"] > 10  # the walk found the submodules
+
+
+def test_import_seminar_lib_leaves_tensorflow_out():
+    result = run_python("import sys, seminar_lib\nprint('tensorflow' in sys.modules)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"

@@ -7,8 +7,9 @@ backward pass with ``backward()`` (the gradient of the mean loss).
 
 Modules: ``base`` (``Layer``), ``dense`` (``Affine`` and activations), ``losses``, ``conv``
 (``im2col``, convolution, pooling, ``Flatten``), ``regularization`` (``Dropout``,
-``BatchNorm``), ``recurrent`` (sequences (N, T, D): ``Embedding``, ``RNN``, ``LSTM``,
-``TimeAffine``; their loss is ``TimeSoftmaxCrossEntropy``). Everything is importable from
+``BatchNorm``), ``sequence`` (``Embedding``, ``TimeAffine``: every step of (N, T, D) alike),
+``recurrent`` (``RNNCell``, ``LSTMCell``: one time step; ``RNN``, ``LSTM``: the loop over time;
+their loss is ``TimeSoftmaxCrossEntropy``). Everything is importable from
 ``seminar_lib.layers``.
 """
 
@@ -30,8 +31,9 @@ from seminar_lib.layers.losses import (
     SoftmaxCrossEntropy,
     TimeSoftmaxCrossEntropy,
 )
-from seminar_lib.layers.recurrent import LSTM, RNN, Embedding, TimeAffine
+from seminar_lib.layers.recurrent import LSTM, RNN, LSTMCell, RNNCell
 from seminar_lib.layers.regularization import BatchNorm, Dropout
+from seminar_lib.layers.sequence import Embedding, TimeAffine
 
 __all__ = [
     "Affine",
@@ -44,10 +46,12 @@ __all__ = [
     "GlobalAvgPool2D",
     "Layer",
     "LSTM",
+    "LSTMCell",
     "MaxPool2D",
     "MeanSquaredError",
     "ReLU",
     "RNN",
+    "RNNCell",
     "Sigmoid",
     "SigmoidBinaryCrossEntropy",
     "SoftmaxCrossEntropy",

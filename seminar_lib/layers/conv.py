@@ -230,8 +230,8 @@ class Conv2D(Layer):
         F = self.out_channels
         dout_mat = dout.transpose(1, 0, 2, 3).reshape(F, -1)  # (F, N*OH*OW)
         dW = dout_mat @ self.cols  # (F, N*OH*OW) @ (N*OH*OW, C*KH*KW) -> (F, C*KH*KW)
-        self.grads["W"][...] = dW.reshape(self.grads["W"].shape)
-        np.sum(dout_mat, axis=1, out=self.grads["b"])  # (F,)
+        self.grads["W"] = dW.reshape(self.params["W"].shape)  # (F, C, KH, KW)
+        self.grads["b"] = dout_mat.sum(axis=1)  # (F,)
         if not input_grad:
             return None
         W_mat = self.params["W"].reshape(F, -1)  # (F, C*KH*KW)
@@ -294,63 +294,26 @@ class _Pool2D(Layer):
 class MaxPool2D(_Pool2D):
     """Max pooling: each window's largest value; the gradient goes to that position only
     (the first one in reading order, when several tie). Padding, if any, never wins (-inf).
-
-    Non-overlapping windows that tile the image exactly (the usual 2x2, stride 2) take a fast
-    path: one strided slice per window offset (``x[:, :, i::2, j::2]``), compared elementwise.
     """
-
-    def _tiles(self, x: np.ndarray) -> bool:
-        _, _, H, W = x.shape
-        return (
-            self.stride == self.pool_h == self.pool_w
-            and self.padding == 0
-            and H % self.pool_h == 0
-            and W % self.pool_w == 0
-        )
 
     def forward(self, x, training=False):
         x = _check_images(x)
         self.x_shape = x.shape
         N, C, H, W = x.shape
-        self.fast = self._tiles(x)
-        if self.fast:
-            self.x = x
-            out = x[:, :, :: self.pool_h, :: self.pool_w].copy(
-                order="K"
-            )  # offset (0, 0), x's layout
-            for i, j in self._offsets()[1:]:
-                np.maximum(out, x[:, :, i :: self.pool_h, j :: self.pool_w], out=out)
-            self.out = out  # (N, C, OH, OW)
-            return self.out
         if self.padding:
             p = self.padding
             x = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)), constant_values=-np.inf)
         win, OH, OW = _windows(x, self.pool_h, self.pool_w, self.stride, 0)
         flat = win.reshape(N, C, OH, OW, self.pool_h * self.pool_w)  # (N, C, OH, OW, PH*PW)
-        self.argmax = flat.argmax(axis=-1)  # (N, C, OH, OW)
-        self.out = np.take_along_axis(flat, self.argmax[..., None], axis=-1)[..., 0]
+        self.argmax = flat.argmax(axis=-1)  # (N, C, OH, OW): where each maximum sits
+        self.out = flat.max(axis=-1)  # (N, C, OH, OW)
         return self.out
 
     def backward(self, dout):
         dout = self._check_dout(dout, self.out)
-        if self.fast:
-            return self._backward_tiles(dout)
         dwin = np.zeros((*dout.shape, self.pool_h * self.pool_w), dtype=dout.dtype)
-        np.put_along_axis(dwin, self.argmax[..., None], dout[..., None], axis=-1)
+        np.put_along_axis(dwin, self.argmax[..., None], dout[..., None], axis=-1)  # at the max
         return self._scatter(dwin.reshape(*dout.shape, self.pool_h, self.pool_w))
-
-    def _offsets(self) -> list[tuple[int, int]]:
-        return [(i, j) for i in range(self.pool_h) for j in range(self.pool_w)]  # reading order
-
-    def _backward_tiles(self, dout):
-        dx = np.empty_like(self.x, dtype=dout.dtype)  # (N, C, H, W), the input's memory layout
-        taken = np.zeros_like(self.out, dtype=bool)  # (N, C, OH, OW): window already served
-        for i, j in self._offsets():  # the first maximum in reading order wins
-            first = self.x[:, :, i :: self.pool_h, j :: self.pool_w] == self.out  # (N, C, OH, OW)
-            first &= ~taken
-            np.multiply(dout, first, out=dx[:, :, i :: self.pool_h, j :: self.pool_w])  # or 0
-            taken |= first
-        return dx
 
 
 class AvgPool2D(_Pool2D):

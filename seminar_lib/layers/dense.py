@@ -47,8 +47,7 @@ class Affine(Layer):
                 f"Expected `x` with 2 dims (N, {self.in_features}). Received: x.shape={x.shape}"
             )
         self.x = x
-        self.out = x @ self.params["W"]  # (N, D) @ (D, H) -> (N, H)
-        self.out += self.params["b"]  # + (H,), broadcast over the N rows
+        self.out = x @ self.params["W"] + self.params["b"]  # (N, D) @ (D, H) + (H,) -> (N, H)
         return self.out
 
     def backward(self, dout, input_grad: bool = True):
@@ -56,8 +55,8 @@ class Affine(Layer):
         a network: nobody needs the gradient of the data, and skipping it saves a third of the
         layer's work)."""
         dout = self._check_dout(dout, self.out)
-        np.matmul(self.x.T, dout, out=self.grads["W"])  # (D, N) @ (N, H) -> (D, H)
-        np.sum(dout, axis=0, out=self.grads["b"])  # (N, H) -> (H,)
+        self.grads["W"] = self.x.T @ dout  # (D, N) @ (N, H) -> (D, H)
+        self.grads["b"] = dout.sum(axis=0)  # (N, H) -> (H,)
         if not input_grad:
             return None
         return dout @ self.params["W"].T  # (N, H) @ (H, D) -> (N, D)

@@ -120,8 +120,8 @@ class BatchNorm(Layer):
     def backward(self, dout):
         dout = self._check_dout(dout, self.out)
         axes, shape = self.axes, self.shape
-        self.grads["gamma"][...] = (dout * self.x_hat).sum(axis=axes)  # (D,)
-        self.grads["beta"][...] = dout.sum(axis=axes)  # (D,)
+        self.grads["gamma"] = (dout * self.x_hat).sum(axis=axes)  # (D,)
+        self.grads["beta"] = dout.sum(axis=axes)  # (D,)
         dx_hat = dout * self.params["gamma"].reshape(shape)  # x's shape
         inv_std = self.inv_std.reshape(shape)
         if not self.training:  # mean and variance were constants

@@ -1,3 +1,5 @@
+"""MNIST and Fashion-MNIST from the IDX files: shapes, counts, checksums, broken files."""
+
 import gzip
 import hashlib
 import shutil
@@ -5,15 +7,15 @@ import shutil
 import numpy as np
 import pytest
 
-from seminar_lib import datasets
 from seminar_lib.datasets import (
     FASHION_MNIST_CLASSES,
     FASHION_MNIST_CLASSES_JA,
     DatasetError,
+    data_dir,
     load_fashion_mnist,
     load_mnist,
-    logic_gate,
 )
+from seminar_lib.datasets.idx import _IDX_FILES
 
 # Label counts of the published datasets (train, test).
 MNIST_TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
@@ -59,9 +61,9 @@ def test_load_fashion_mnist_and_class_names():
 
 @pytest.mark.parametrize("name", ["mnist", "fashion-mnist"])
 def test_checksums_in_code_match_the_files_and_data_readme(name):
-    readme = (datasets.data_dir() / "README.md").read_text(encoding="utf-8")
-    for stem, (sha, _shape) in datasets._IDX_FILES[name].items():
-        with gzip.open(datasets.data_dir() / name / f"{stem}.gz", "rb") as f:
+    readme = (data_dir() / "README.md").read_text(encoding="utf-8")
+    for stem, (sha, _shape) in _IDX_FILES[name].items():
+        with gzip.open(data_dir() / name / f"{stem}.gz", "rb") as f:
             assert hashlib.sha256(f.read()).hexdigest() == sha
         assert sha in readme
 
@@ -69,13 +71,13 @@ def test_checksums_in_code_match_the_files_and_data_readme(name):
 @pytest.fixture
 def data_copy(tmp_path, monkeypatch):
     """A private copy of data/mnist under SEMINAR_DATA_DIR, to break on purpose."""
-    shutil.copytree(datasets.data_dir() / "mnist", tmp_path / "mnist")
+    shutil.copytree(data_dir() / "mnist", tmp_path / "mnist")
     monkeypatch.setenv("SEMINAR_DATA_DIR", str(tmp_path))
     return tmp_path / "mnist"
 
 
 def test_data_dir_override(data_copy):
-    assert datasets.data_dir() == data_copy.parent
+    assert data_dir() == data_copy.parent
     (x, _), _ = load_mnist()
     assert x.shape == (60000, 28, 28)
 
@@ -131,31 +133,3 @@ def test_loader_flags_must_be_bool():
         load_mnist(normalize="yes")
     with pytest.raises(TypeError, match=r"Expected `one_hot` to be True or False"):
         load_fashion_mnist(one_hot=1)
-
-
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        ("AND", [0, 0, 0, 1]),
-        ("or", [0, 1, 1, 1]),
-        ("NAND", [1, 1, 1, 0]),
-        ("XOR", [0, 1, 1, 0]),
-        ("NOR", [1, 0, 0, 0]),
-    ],
-)
-def test_logic_gate(name, expected):
-    X, y = logic_gate(name)
-    assert X.shape == (4, 2) and y.shape == (4,)
-    np.testing.assert_array_equal(X, [[0, 0], [0, 1], [1, 0], [1, 1]])
-    assert y.tolist() == expected
-
-
-def test_logic_gate_errors():
-    with pytest.raises(
-        ValueError, match=r"Unknown logic gate 'XNOR'. Expected one of: AND, OR, NAND, NOR, XOR."
-    ):
-        logic_gate("XNOR")
-    with pytest.raises(
-        TypeError, match=r"Expected `name` to be a str such as 'AND'. Received: name=1"
-    ):
-        logic_gate(1)

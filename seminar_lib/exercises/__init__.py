@@ -1,0 +1,33 @@
+"""Checkers for the exercises (課題): instant feedback in Japanese, one module per session.
+
+Each checker runs the student's answer on known cases and returns a
+:class:`~seminar_lib.exercises._feedback.Feedback`, which shows as one line in the notebook: a
+pass, or a specific hint (wrong shape, wrong value on which input, an error raised, not
+implemented yet). Checkers never raise because of the answer.
+
+Modules, one per session, each named for its session and serving one notebook:
+
+- ``s00_numpy`` (``00_python_numpy.ipynb``): ``check_squares_of_evens``,
+  ``check_flatten_images``, ``check_normalize_rows``, ``check_select_class``
+- ``s01_perceptron`` (``01_neuron_perceptron.ipynb``): ``check_perceptron``,
+  ``check_gate_weights``, ``check_sigmoid_grad``, ``check_xor``
+- ``s02_mlp`` (``02_mlp_softmax.ipynb``): ``check_softmax``, ``check_affine_backward``,
+  ``check_accuracy``
+- ``s03_cnn`` (``03_deep_cnn.ipynb``): ``check_conv_output_size``, ``check_maxpool_forward``,
+  ``check_edge_filter``
+- ``s04_data`` (``04_data_cnn.ipynb``): ``check_cifar_row``, ``check_one_hot``,
+  ``check_standardize``, ``check_to_float_images``
+- ``s06_rnn`` (``06_rnn_lstm.ipynb``): ``check_rnn_step``, ``check_lstm_step``,
+  ``check_make_windows``, ``check_temperature_softmax``
+
+``_feedback`` holds ``Feedback`` and the helpers the session modules share.
+
+A notebook imports the checker of its session and calls it on the student's function (or
+values); the cell ends on the call, so the one-line feedback is the cell's output::
+
+    from seminar_lib.exercises.s02_mlp import check_softmax
+
+    check_softmax(softmax)  # ✅ 正解です！ ... or ❌ もう一歩です: <hint>
+
+This package re-exports nothing: import from the session module.
+"""

@@ -1,0 +1,331 @@
+"""Checkers of session 6 (RNN and LSTM): notebook ``06_rnn_lstm.ipynb``."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from seminar_lib.exercises._feedback import Feedback, _as_float_array, _call
+from seminar_lib.functions import sigmoid, softmax
+
+__all__ = [
+    "check_lstm_step",
+    "check_make_windows",
+    "check_rnn_step",
+    "check_temperature_softmax",
+]
+
+
+def _tanh_rnn_step(x, h_prev, Wx, Wh, b):
+    return np.tanh(x @ Wx + h_prev @ Wh + b)  # (N, D) @ (D, H) + (N, H) @ (H, H) -> (N, H)
+
+
+def _first_bad_row(out, expected) -> int:
+    return int(np.flatnonzero(~np.isclose(out, expected, atol=1e-6).all(axis=-1))[0])
+
+
+def check_rnn_step(rnn_step) -> Feedback:
+    r"""第6回 課題1: ``rnn_step(x, h_prev, Wx, Wh, b)`` returns one step of a simple RNN,
+    :math:`h_t = \tanh(x_t W_x + h_{t-1} W_h + b)`: ``x`` (N, D), ``h_prev`` (N, H),
+    ``Wx`` (D, H), ``Wh`` (H, H), ``b`` (H,) -> (N, H); no argument is modified."""
+    rng = np.random.default_rng(61)
+    n, d, h = 3, 4, 5  # distinct sizes, so that a swapped weight has the wrong shape
+    args = (
+        rng.standard_normal((n, d)),  # x
+        rng.standard_normal((n, h)) * 0.5,  # h_prev
+        rng.standard_normal((d, h)) * 0.5,  # Wx
+        rng.standard_normal((h, h)) * 0.5,  # Wh
+        rng.standard_normal(h) * 0.5,  # b
+    )
+    originals = [a.copy() for a in args]
+    out, err = _call(rnn_step, *args)
+    if err is not None:
+        if "ValueError" in err.message:  # a product of mismatched shapes
+            return Feedback(
+                False,
+                f"{err.message} 形を確かめましょう: x (N, D) は Wx (D, H) と、h_prev (N, H) は "
+                "Wh (H, H) と掛けます。",
+            )
+        return err
+    if any(not np.array_equal(a, o) for a, o in zip(args, originals, strict=True)):
+        return Feedback(False, "引数の配列を書き換えないでください（+= などを使っていませんか）。")
+    out, err = _as_float_array(out, "h_t ")
+    if err is not None:
+        return err
+    if out.shape != (n, h):
+        return Feedback(
+            False,
+            f"x.shape={args[0].shape}, h_prev.shape={args[1].shape} のとき、h_t の形は ({n}, {h}) "
+            f"です（返り値の形: {out.shape}）。",
+        )
+    x, h_prev, Wx, Wh, b = args
+    expected = _tanh_rnn_step(*args)
+    if np.allclose(out, expected, atol=1e-6):
+        return Feedback(True, "RNN の 1 ステップ h_t = tanh(x_t W_x + h_{t-1} W_h + b) です。")
+    a = x @ Wx + h_prev @ Wh + b  # (N, H): the pre-activation
+    hints = [
+        (a, "tanh をかけ忘れています。h_t = tanh(x_t W_x + h_{t-1} W_h + b) です。"),
+        (sigmoid(a), "シグモイドではなく tanh を使います（-1〜1 の値になります）。"),
+        (np.tanh(x @ Wx + h_prev @ Wh), "バイアス b を足し忘れています。"),
+        (
+            np.tanh(x @ Wx + b),
+            "前の状態 h_prev を使っていません。h_prev @ Wh を足すのが「再帰」の部分です。",
+        ),
+        (np.tanh(x @ Wx + h_prev @ Wh.T + b), "Wh を転置しています。h_prev @ Wh で掛けます。"),
+    ]
+    for value, message in hints:
+        if np.allclose(out, value, atol=1e-6):
+            return Feedback(False, message)
+    i = _first_bad_row(out, expected)
+    return Feedback(
+        False,
+        f"{i} 行目が {np.round(expected[i], 4).tolist()} になるはずが "
+        f"{np.round(out[i], 4).tolist()} でした。",
+    )
+
+
+def _lstm_reference(x, h_prev, c_prev, Wx, Wh, b, order="ifgo", candidate=np.tanh):
+    """One LSTM step with the gate blocks of ``Wx``, ``Wh``, ``b`` read in ``order``."""
+    H = h_prev.shape[1]
+    a = x @ Wx + h_prev @ Wh + b  # (N, 4H)
+    blocks = {name: a[:, k * H : (k + 1) * H] for k, name in enumerate(order)}  # each (N, H)
+    i, f, o = sigmoid(blocks["i"]), sigmoid(blocks["f"]), sigmoid(blocks["o"])
+    g = candidate(blocks["g"])
+    c = f * c_prev + i * g
+    return o * np.tanh(c), c, (i, f, g, o)
+
+
+def check_lstm_step(lstm_step) -> Feedback:
+    r"""第6回 課題2: ``lstm_step(x, h_prev, c_prev, Wx, Wh, b)`` returns ``(h, c)`` of one LSTM
+    step with Keras's gate order (i, f, g, o) in the columns of ``Wx`` (D, 4H), ``Wh`` (H, 4H)
+    and ``b`` (4H,): :math:`c_t = f \odot c_{t-1} + i \odot g`, :math:`h_t = o \odot \tanh(c_t)`.
+    """
+    rng = np.random.default_rng(62)
+    n, d, h = 3, 4, 2
+    args = (
+        rng.standard_normal((n, d)),  # x
+        rng.standard_normal((n, h)) * 0.5,  # h_prev
+        rng.standard_normal((n, h)),  # c_prev
+        rng.standard_normal((d, 4 * h)),  # Wx
+        rng.standard_normal((h, 4 * h)),  # Wh
+        rng.standard_normal(4 * h),  # b
+    )
+    originals = [a.copy() for a in args]
+    out, err = _call(lstm_step, *args)
+    if err is not None:
+        if "ValueError" in err.message:
+            return Feedback(
+                False,
+                f"{err.message} 形を確かめましょう: x @ Wx と h_prev @ Wh はどちらも (N, 4H) で、"
+                "その列を H 個ずつ 4 つ (i, f, g, o) に分けます。",
+            )
+        return err
+    if any(not np.array_equal(a, o) for a, o in zip(args, originals, strict=True)):
+        return Feedback(False, "引数の配列を書き換えないでください（+= などを使っていませんか）。")
+    try:
+        answers = tuple(out)
+    except TypeError:
+        answers = ()
+    if len(answers) != 2:
+        return Feedback(False, "h と c の 2 つを return h, c で返してください。")
+    arrays = []
+    for name, value in zip(("h", "c"), answers, strict=True):
+        array, err = _as_float_array(value, f"{name} ")
+        if err is not None:
+            return err
+        if array.shape != (n, h):
+            return Feedback(
+                False,
+                f"{name} の形は h_prev と同じ ({n}, {h}) です（返り値の形: {array.shape}）。",
+            )
+        arrays.append(array)
+    h_out, c_out = arrays
+    h_ref, c_ref, (i, f, g, o) = _lstm_reference(*args)
+    if np.allclose(h_out, h_ref, atol=1e-6) and np.allclose(c_out, c_ref, atol=1e-6):
+        return Feedback(True, "ゲートの順番 (i, f, g, o) も、c と h の更新の式も正しい LSTM です。")
+    if np.allclose(h_out, c_ref, atol=1e-6) and np.allclose(c_out, h_ref, atol=1e-6):
+        return Feedback(False, "返す順番が逆です。return h, c の順に返してください。")
+    c_prev = args[2]
+    if not np.allclose(c_out, c_ref, atol=1e-6):
+        for order in ("ifog", "figo", "gifo", "oifg"):
+            h_alt, c_alt, _ = _lstm_reference(*args, order=order)
+            if np.allclose(c_out, c_alt, atol=1e-6):
+                return Feedback(
+                    False,
+                    f"ゲートを {', '.join(order)} の順に切り出しています。Keras と同じく、列は "
+                    "i（入力）, f（忘却）, g（候補）, o（出力）の順に H 列ずつです。",
+                )
+        c_hints = [
+            (f * c_prev + g, "c_t に候補 g を足すときに、入力ゲート i を掛け忘れています。"),
+            (c_prev + i * g, "前のセル状態 c_prev に忘却ゲート f を掛け忘れています。"),
+            (
+                _lstm_reference(*args, candidate=sigmoid)[1],
+                "候補 g にはシグモイドではなく tanh を使います（-1〜1 の値を書き込むため）。",
+            ),
+        ]
+        for value, message in c_hints:
+            if np.allclose(c_out, value, atol=1e-6):
+                return Feedback(False, message)
+        return Feedback(
+            False,
+            f"c の値が違います。1 行目は {np.round(c_ref[0], 4).tolist()} になるはずが "
+            f"{np.round(c_out[0], 4).tolist()} でした。c_t = f * c_prev + i * g です。",
+        )
+    h_hints = [
+        (o * c_ref, "h_t = o * tanh(c_t) の tanh を忘れています。"),
+        (np.tanh(c_ref), "出力ゲート o を掛け忘れています: h_t = o * tanh(c_t) です。"),
+        (o * np.tanh(c_prev), "h_t には新しいセル状態 c_t を使います（c_prev ではなく）。"),
+    ]
+    for value, message in h_hints:
+        if np.allclose(h_out, value, atol=1e-6):
+            return Feedback(False, f"c は正しいのですが、{message}")
+    return Feedback(
+        False,
+        "c は正しいのですが、h の値が違います。h_t = o * tanh(c_t) です"
+        f"（1 行目は {np.round(h_ref[0], 4).tolist()} になるはずが "
+        f"{np.round(h_out[0], 4).tolist()} でした）。",
+    )
+
+
+def check_make_windows(make_windows_fn) -> Feedback:
+    """第6回 課題3: ``make_windows_fn(series, input_len, horizon)`` cuts a 1-D series (T,) into
+    ``X`` (N, input_len), the windows ``series[s : s + input_len]`` for every start ``s``
+    (stride 1), and ``y`` (N,), the value ``horizon`` steps after each window's last value;
+    N = T - input_len - horizon + 1. The series is not modified."""
+    cases = [
+        (np.arange(10.0), 3, 1),
+        (np.arange(20.0) ** 2, 4, 3),
+        (np.linspace(0.0, 1.0, 7), 2, 5),  # exactly one window
+    ]
+    for series, input_len, horizon in cases:
+        original = series.copy()
+        out, err = _call(make_windows_fn, series, input_len, horizon)
+        if err is not None:
+            if "IndexError" in err.message:
+                return Feedback(
+                    False,
+                    f"{err.message} 系列の外を読んでいます。窓の数は "
+                    "N = len(series) - input_len - horizon + 1 です。",
+                )
+            return err
+        if not np.array_equal(series, original):
+            return Feedback(False, "引数の series を書き換えないでください。")
+        try:
+            answers = tuple(out)
+        except TypeError:
+            answers = ()
+        if len(answers) != 2:
+            return Feedback(False, "X と y の 2 つを return X, y で返してください。")
+        X, err = _as_float_array(answers[0], "X ")
+        if err is not None:
+            return err
+        y, err = _as_float_array(answers[1], "y ")
+        if err is not None:
+            return err
+        T = len(series)
+        N = T - input_len - horizon + 1
+        starts = np.arange(N)
+        X_ref = series[starts[:, None] + np.arange(input_len)]  # (N, L)
+        y_ref = series[starts + input_len - 1 + horizon]  # (N,)
+        where = f"len(series)={T}, input_len={input_len}, horizon={horizon}"
+        if X.shape != (N, input_len):
+            more = ""
+            if X.shape == (N - 1, input_len):
+                more = " 最後の窓が足りません。range の終わりを確かめましょう。"
+            elif X.shape == (N + 1, input_len) or X.shape == (N + horizon, input_len):
+                more = " 予測する値が系列の中にない窓まで作っています。"
+            elif X.shape == (input_len, N):
+                more = " 行と列が逆です。1 行が 1 つの窓です。"
+            return Feedback(
+                False,
+                f"{where} のとき、X の形は ({N}, {input_len}) です"
+                f"（返り値の形: {X.shape}）。{more}",
+            )
+        if y.shape != (N,):
+            return Feedback(
+                False, f"{where} のとき、y の形は ({N},) です（返り値の形: {y.shape}）。"
+            )
+        if not np.allclose(X, X_ref):
+            return Feedback(
+                False,
+                f"{where} で X の値が違います。i 番目の窓は series[i : i + input_len] です。",
+            )
+        if not np.allclose(y, y_ref):
+            for shift, problem in ((1, "1 つ先"), (-1, "1 つ手前")):
+                k = starts + input_len - 1 + horizon + shift
+                inside = (k >= 0) & (k < T)  # the positions that exist in the series
+                if inside.any() and np.allclose(y[inside], series[k[inside]]):
+                    return Feedback(
+                        False,
+                        f"y が正しい位置より{problem}の値です。窓の最後の値は "
+                        "series[i + input_len - 1] なので、その horizon 先は "
+                        "series[i + input_len - 1 + horizon] です。",
+                    )
+            return Feedback(
+                False,
+                f"{where} で y の値が違います。y[i] = series[i + input_len - 1 + horizon] です。",
+            )
+    return Feedback(True, "どの長さ・どの先の予測でも、窓と答えの組を正しく作れました。")
+
+
+def check_temperature_softmax(temperature_softmax) -> Feedback:
+    r"""第6回 課題4: ``temperature_softmax(logits, temperature)`` returns the probabilities
+    :math:`\mathrm{softmax}(\text{logits} / T)` (V,), without overflow for logits near 1000 and
+    without modifying ``logits``."""
+    small = np.array([2.0, 1.0, 0.0, -1.0, 0.5])
+    big = np.array([1000.0, 999.0, 995.0, 990.0])
+    cases = [(small, 1.0), (small, 0.5), (small, 2.0), (big, 0.7)]
+    for logits, temperature in cases:
+        original = logits.copy()
+        with np.errstate(all="ignore"):  # a naive exp overflows: report it, do not warn
+            out, err = _call(temperature_softmax, logits, temperature)
+        if err is not None:
+            return err
+        if not np.array_equal(logits, original):
+            return Feedback(
+                False, "引数の logits を書き換えないでください（logits /= T ではなく logits / T）。"
+            )
+        out, err = _as_float_array(out, "確率")
+        if err is not None:
+            return err
+        if out.shape != logits.shape:
+            return Feedback(
+                False,
+                f"logits と同じ形 {logits.shape} で返してください（返り値の形: {out.shape}）。",
+            )
+        expected = softmax(logits / temperature)
+        if np.allclose(out, expected, atol=1e-6):
+            continue
+        where = f"logits={logits.tolist()}, T={temperature:g}"
+        if not np.all(np.isfinite(out)):
+            return Feedback(
+                False,
+                f"{where} で nan や inf が出ました。exp がオーバーフローしています。exp の前に "
+                "z = logits / T の最大値を引きましょう（引いても確率は変わりません）。",
+            )
+        if temperature != 1 and np.allclose(out, softmax(logits) ** (1 / temperature)):
+            return Feedback(
+                False,
+                f"{where} のとき: 確率を 1/T 乗しただけでは和が 1 になりません。最後に和で割るか、"
+                "logits / T の softmax を計算してください。",
+            )
+        total = out.sum()
+        if not np.isclose(total, 1.0) and total > 0 and np.allclose(out / total, expected):
+            return Feedback(
+                False,
+                f"{where} のとき、確率の和が {total:.4g} です。和が 1 になるように、exp の和で"
+                "割ってください。",
+            )
+        with np.errstate(all="ignore"):
+            wrong = [
+                (softmax(logits * temperature), "T で割るところを、T を掛けています。"),
+                (softmax(logits), "温度 T を使っていません。logits / T の softmax です。"),
+            ]
+        for value, message in wrong:
+            if np.allclose(out, value, atol=1e-6):
+                return Feedback(False, f"{where} のとき: {message}")
+        return Feedback(
+            False,
+            f"{where} のとき {np.round(expected, 4).tolist()} になるはずが "
+            f"{np.round(out, 4).tolist()} でした。",
+        )
+    return Feedback(True, "温度で割ってから softmax をとり、大きな logits でもあふれません。")

@@ -1,0 +1,57 @@
+"""Command line of the course tooling: ``python -m tools {execute,student,slides,corpus}``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import tools
+from tools.corpus import write_corpus
+from tools.execute import execute_notebook
+from tools.notebooks import BUILD_DIR, NOTEBOOK_DIR, list_notebooks
+from tools.slides import make_slides
+from tools.student import make_student_copy
+
+
+def main(argv=None) -> int:
+    """Command line entry point; see the docstring of :mod:`tools`."""
+    parser = argparse.ArgumentParser(
+        prog="python -m tools", description=tools.__doc__.split("\n")[0]
+    )
+    parser.add_argument("command", choices=["execute", "student", "slides", "corpus"])
+    parser.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="default: all")
+    parser.add_argument("--out", type=Path, help="folder for student/slides (default build/...)")
+    args = parser.parse_args(argv)
+    if args.command == "execute" and args.out is not None:
+        parser.error("execute writes the notebooks in place; --out is for student and slides")
+    if args.command == "corpus":
+        if args.notebooks or args.out is not None:
+            parser.error("corpus always reads CORPUS_NOTEBOOKS and writes CORPUS_PATH")
+        print(write_corpus())
+        return 0
+    notebooks = list_notebooks(args.notebooks)
+    if not notebooks:
+        parser.error(f"no notebooks found in {NOTEBOOK_DIR}")
+    out = args.out or BUILD_DIR / args.command
+    for path in notebooks:
+        if args.command == "execute":
+            print(f"{path.name}: executing ...", flush=True)
+            print(f"{path.name}: executed in {execute_notebook(path):.1f} s", flush=True)
+        elif args.command == "student":
+            print(f"{path.name} -> {make_student_copy(path, out / path.name)}")
+        else:
+            print(f"{path.name} -> {make_slides(path, out)}")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except ModuleNotFoundError as error:
+        hint = "install the tooling with `pip install -e '.[tools]'` (part of make setup)"
+        print(f"error: {error}: {hint}", file=sys.stderr)
+        sys.exit(1)
+    except (RuntimeError, ValueError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(1)

@@ -1,0 +1,156 @@
+"""Offline reveal.js decks of the notebooks (``make slides``).
+
+The decks load reveal.js 4, MathJax 2.7.7, require.js and jQuery from local copies: ``make setup``
+installs the versions pinned in ``slides/package-lock.json`` with ``npm ci`` into
+:data:`VENDOR_DIR`, and each deck folder gets a link ``vendor`` to it. Nothing here runs npm.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from tools.notebooks import BUILD_DIR, ROOT, WIDGET_STATE, WIDGET_VIEW, read_notebook
+
+__all__ = ["SLIDES_HIDE_INPUT_TAG", "VENDOR_DIR", "make_slides", "vendor_problem"]
+
+SLIDES_PACKAGE_DIR = ROOT / "slides"  # package.json + package-lock.json of the vendor files
+#: Where ``make setup`` installs the slide vendor files (``node_modules`` and the lock file).
+VENDOR_DIR = BUILD_DIR / "slides-vendor"
+VENDOR_MISSING = "slides vendor files not installed: install Node.js/npm and run make setup"
+
+# Files of slides/package.json that a deck loads, relative to the deck (DECKS/vendor/...).
+VENDOR = "vendor/node_modules"
+SLIDE_URLS = {
+    "reveal_url_prefix": f"{VENDOR}/reveal.js",
+    "mathjax_url": f"{VENDOR}/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
+    "require_js_url": f"{VENDOR}/requirejs/require.js",
+    "jquery_url": f"{VENDOR}/jquery/dist/jquery.min.js",
+}
+VENDOR_FILES = (
+    "reveal.js/dist/reveal.js",
+    "reveal.js/dist/reveal.css",
+    "reveal.js/dist/theme/white.css",
+    "reveal.js/plugin/notes/notes.js",
+    "mathjax/MathJax.js",
+    "requirejs/require.js",
+    "jquery/dist/jquery.min.js",
+)
+# The reveal template always imports mermaid (an ES module, which browsers refuse to load from
+# file:// pages); the course draws no mermaid diagrams, so the decks leave it out.
+SLIDES_TEMPLATE = "seminar_slides.html.j2"
+#: Cell tag: the deck shows the cell's output only (the notebook still shows the code).
+SLIDES_HIDE_INPUT_TAG = "slides-hide-input"
+SLIDES_TEMPLATE_SOURCE = (
+    "{%- extends 'index.html.j2' -%}\n"
+    "{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}\n"
+    # The white theme capitalises headings ("DEEP LEARNING の事例"); keep the author's case.
+    "{%- block html_head_css -%}<style>.reveal h1, .reveal h2, .reveal h3, .reveal h4 "
+    "{ text-transform: none; }</style>{%- endblock html_head_css -%}\n"
+)
+# A script, style sheet or module still loaded from the network makes the deck fail offline.
+REMOTE_RESOURCE = re.compile(
+    r"""<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*["']((?:https?:)?//[^"']+)"""
+    r"""|\bimport\b[^;'"]*["']((?:https?:)?//[^"']+)"""
+    r"""|@import\s+(?:url\()?["']?((?:https?:)?//[^"')\s]+)""",
+    re.IGNORECASE,
+)
+
+
+def vendor_problem(vendor_dir: Path = VENDOR_DIR) -> str | None:
+    """Why the vendor files in ``vendor_dir`` cannot be used, or ``None`` when they can."""
+    vendor_dir = Path(vendor_dir)
+    installed = vendor_dir / "package-lock.json"
+    missing = [f for f in VENDOR_FILES if not (vendor_dir / "node_modules" / f).is_file()]
+    if not installed.is_file() or missing:
+        return f"{VENDOR_MISSING} (looked in {vendor_dir})"
+    if installed.read_bytes() != (SLIDES_PACKAGE_DIR / "package-lock.json").read_bytes():
+        return f"slides vendor files in {vendor_dir} are older than slides/: run make setup"
+    return None
+
+
+def _link_vendor(out_dir: Path, vendor_dir: Path) -> None:
+    """Make ``out_dir/vendor`` a link to ``vendor_dir`` (relative, so build/ can move whole)."""
+    link = out_dir / "vendor"
+    if link.exists() and not link.is_symlink():
+        raise RuntimeError(f"{link} exists and is not a link to {vendor_dir}: remove it first")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = Path(os.path.relpath(vendor_dir.resolve(), out_dir.resolve()))
+    if link.is_symlink() and Path(os.readlink(link)) == target:
+        return
+    link.unlink(missing_ok=True)
+    link.symlink_to(target, target_is_directory=True)
+
+
+def _inline_widget_outputs(nb) -> None:
+    """Replace widget views by what their Output widgets stored, and drop the widget state.
+
+    Rendering widgets needs @jupyter-widgets/html-manager (over 200 MB with its dependencies)
+    and would show controls without a kernel anyway; the stored figure is what a slide needs.
+    """
+    state = nb.metadata.pop("widgets", {}).get(WIDGET_STATE, {})
+    models = state.get("state", {})
+
+    def stored_outputs(model_id: str) -> list:
+        model = models.get(model_id, {})
+        outputs = list(model.get("state", {}).get("outputs", []))
+        for child in model.get("state", {}).get("children", []):
+            outputs += stored_outputs(child.removeprefix("IPY_MODEL_"))
+        return outputs
+
+    from nbformat import from_dict
+
+    for cell in nb.cells:
+        new_outputs = []
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get(WIDGET_VIEW)
+            if view is None:
+                new_outputs.append(output)
+            else:
+                new_outputs += [from_dict(o) for o in stored_outputs(view["model_id"])]
+        if "outputs" in cell:
+            cell.outputs = new_outputs
+
+
+def make_slides(path, out_dir, vendor_dir=VENDOR_DIR) -> Path:
+    """Build the reveal.js deck ``out_dir/NAME.slides.html`` of a notebook; return its path.
+
+    The deck loads its JavaScript from ``out_dir/vendor``, a link to ``vendor_dir`` (installed
+    by ``make setup``), so it opens offline. Raises ``RuntimeError`` when the vendor files are
+    missing or out of date, or when the generated HTML still loads anything from the network.
+    """
+    from jinja2 import DictLoader
+    from nbconvert import SlidesExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    path, out_dir, vendor_dir = Path(path), Path(out_dir), Path(vendor_dir)
+    problem = vendor_problem(vendor_dir)
+    if problem:
+        raise RuntimeError(problem)
+    nb = read_notebook(path)
+    _inline_widget_outputs(nb)
+    exporter = SlidesExporter(
+        extra_loaders=[DictLoader({SLIDES_TEMPLATE: SLIDES_TEMPLATE_SOURCE})],
+        template_file=SLIDES_TEMPLATE,
+        reveal_theme="white",  # "simple" imports web fonts
+        reveal_width="1280",
+        reveal_height="720",
+        reveal_scroll=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        language_code="ja",
+        **SLIDE_URLS,
+    )
+    # Figure-only cells (timelines, diagrams) tagged `slides-hide-input` show just the figure.
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_input_tags={SLIDES_HIDE_INPUT_TAG}, enabled=True), enabled=True
+    )
+    html, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
+    remote = sorted({next(u for u in m.groups() if u) for m in REMOTE_RESOURCE.finditer(html)})
+    if remote:
+        raise RuntimeError(f"{path}: the deck would load from the network: {', '.join(remote)}")
+    _link_vendor(out_dir, vendor_dir)
+    deck = out_dir / f"{path.stem}.slides.html"
+    deck.write_text(html, encoding="utf-8")
+    return deck
