@@ -10,7 +10,7 @@ import numbers
 
 import numpy as np
 
-from seminar_lib._validation import check_positive
+from seminar_lib._validation import check_positive, one_hot_targets
 
 __all__ = ["Standardizer", "one_hot", "train_val_test_split"]
 
@@ -134,9 +134,7 @@ def one_hot(y, num_classes: int | None = None, dtype=np.float32) -> np.ndarray:
         raise ValueError(
             f"Expected class ids < num_classes={num_classes}. Received: max(y)={y.max()}"
         )
-    out = np.zeros((len(y), int(num_classes)), dtype=dtype)  # (N, K)
-    out[np.arange(len(y)), y] = 1
-    return out
+    return one_hot_targets(y, len(y), int(num_classes), dtype)  # (N,) -> (N, K)
 
 
 class Standardizer:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tools.notebooks import notebook_problems, read_notebook, stable_widget_ids, write_notebook
 
-__all__ = ["CELL_TIMEOUT_S", "KERNEL_ENVIRONMENT", "execute_notebook"]
+__all__ = ["CELL_TIMEOUT_S", "KERNEL_ENVIRONMENT", "coalesce_streams", "execute_notebook"]
 
 #: Environment of the kernel in :func:`execute_notebook`; the Makefile's ``NB_ENV`` gives nbval
 #: the same.
@@ -30,6 +30,26 @@ def _encryption_options() -> dict:
     if zmq.has("curve") and hasattr(KernelManager, "transport_encryption"):
         return {"transport_encryption": "auto"}
     return {}
+
+
+def coalesce_streams(outputs: list) -> list:
+    """Merge consecutive stream outputs of one name (stdout, stdout -> one stdout).
+
+    How the kernel splits printed text into messages depends on timing (a busy machine sends
+    more, smaller ones); merged, the stored notebook is the same on every run."""
+    merged = []
+    for out in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            out.get("output_type") == "stream"
+            and previous is not None
+            and previous.get("output_type") == "stream"
+            and previous.get("name") == out.get("name")
+        ):
+            previous["text"] = "".join(previous["text"]) + "".join(out["text"])
+        else:
+            merged.append(out)
+    return merged
 
 
 def execute_notebook(path) -> float:
@@ -62,6 +82,8 @@ def execute_notebook(path) -> float:
     seconds = time.perf_counter() - start
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = coalesce_streams(cell.outputs)
     nb = stable_widget_ids(nb, path.stem)
     problems = notebook_problems(nb)
     if problems:
