@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 NB ?=
 LAB_ARGS ?=
+SLIDEFIT_ARGS ?=
 
 BIN := $(VENV)/bin
 # The course tooling runs from the checkout (tools/ is not installed).
@@ -18,7 +19,7 @@ SLIDES_VENDOR := build/slides-vendor
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lab test execute student slides lock clean
+.PHONY: help setup lab test execute student slides slidefit lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -65,6 +66,10 @@ student: $(VENV)/.installed ## Write student copies (solutions -> stubs) to buil
 
 slides: $(VENV)/.installed ## Build offline reveal.js decks into build/slides/ (files from make setup)
 	$(TOOLS) slides $(NB)
+
+# Exit status 1 when a slide is taller than 720 px; small text is reported only.
+slidefit: $(VENV)/.installed ## Measure every slide at 1280x720 in headless Chromium: too tall, text too small (SLIDEFIT_ARGS=--screenshots: one PNG per slide)
+	$(TOOLS) slidefit $(NB) $(SLIDEFIT_ARGS)
 
 lock: ## Refresh constraints.txt from the newest releases (then run make test before committing)
 	rm -rf build/lock-venv

@@ -46,7 +46,9 @@ def setup_notebook(seed: int = 0) -> np.random.Generator:
     before TensorFlow is imported), seeds Python's ``random``, NumPy's global generator and,
     when TensorFlow is installed, Keras (``keras.utils.set_random_seed``); turns on Japanese
     fonts in matplotlib (IPAexGothic from matplotlib-fontja) and the course's figure style.
-    Calling it again re-seeds everything and is otherwise harmless.
+    In a Jupyter kernel, each figure's PNG output also records the size of its smallest text
+    (``output.metadata["image/png"]["seminar_min_text_px"]``, read by ``make slidefit``); the
+    image itself is unchanged. Calling it again re-seeds everything and is otherwise harmless.
 
     Parameters
     ----------
@@ -74,6 +76,9 @@ def setup_notebook(seed: int = 0) -> np.random.Generator:
     import matplotlib as mpl
     import matplotlib_fontja
 
+    from seminar_lib._figure_text import record_figure_text_size
+
+    record_figure_text_size()  # only inside IPython; first, as it may set up the inline backend
     matplotlib_fontja.japanize()  # registers IPAexGothic and makes it the default family
     mpl.rcParams.update(FIGURE_STYLE)
     return np.random.default_rng(seed)

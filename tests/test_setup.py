@@ -1,9 +1,12 @@
+import base64
 import json
 import os
 import random
+import struct
 import subprocess
 import sys
 import warnings
+from functools import partial
 
 import numpy as np
 import pytest
@@ -139,3 +142,97 @@ def test_import_seminar_lib_leaves_tensorflow_out():
     result = run_python("import sys, seminar_lib\nprint('tensorflow' in sys.modules)")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+# Figures record their smallest text for `make slidefit` (seminar_lib/_figure_text.py).
+
+
+def inline_png(**kwargs):
+    """The PNG formatter the inline backend registers for figures (see IPython.core.pylabtools)."""
+    from IPython.core.pylabtools import print_figure
+
+    return partial(print_figure, fmt="png", base64=True, **kwargs)
+
+
+@pytest.mark.parametrize(("print_kwargs", "dpi"), [({}, 100), ({"dpi": 150}, 150)])
+def test_png_formatter_records_the_smallest_text_in_png_pixels(print_kwargs, dpi):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from seminar_lib._figure_text import TEXT_SIZE_KEY, _PngWithTextSize, png_dpi
+
+    seminar_lib.setup_notebook(0)  # figure.dpi 100: the dpi of inline PNGs
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1])
+    ax.set_xlabel("7 ポイントのラベル", fontsize=7)
+    ax.set_title("hidden", fontsize=5, visible=False)  # hidden texts do not count
+    ax.text(0.5, 0.5, " ", fontsize=4)  # nor do empty ones
+    inner = inline_png(**print_kwargs)
+    data, metadata = _PngWithTextSize(inner)(fig)
+    plt.close(fig)
+    assert data == inner(fig)  # the image is unchanged
+    assert png_dpi(base64.b64decode(data)) == pytest.approx(dpi, abs=0.01)
+    assert metadata == {TEXT_SIZE_KEY: pytest.approx(7 * dpi / 72, abs=0.01)}
+
+
+def test_png_formatter_keeps_retina_metadata_and_empty_figures():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from IPython.core.pylabtools import retina_figure
+
+    from seminar_lib._figure_text import TEXT_SIZE_KEY, _PngWithTextSize
+
+    seminar_lib.setup_notebook(0)
+    fig, ax = plt.subplots()
+    ax.set_xlabel("x", fontsize=7)
+    data, metadata = _PngWithTextSize(partial(retina_figure, base64=True))(fig)
+    assert metadata["width"] == struct.unpack(">I", base64.b64decode(data)[16:20])[0] // 2
+    assert metadata[TEXT_SIZE_KEY] == pytest.approx(7 * 200 / 72, abs=0.01)  # PNG px at 2x
+    assert _PngWithTextSize(inline_png())(plt.figure()) is None  # nothing to show
+    plt.close("all")
+
+
+def test_figure_text_size_needs_no_ipython():
+    result = run_python(
+        "import sys\n"
+        "sys.modules['IPython'] = None  # `import IPython` now raises ImportError\n"
+        "from seminar_lib._figure_text import record_figure_text_size\n"
+        "record_figure_text_size()  # what setup_notebook calls: nothing to do outside IPython\n"
+        "print('matplotlib' in sys.modules)"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_figures_of_a_kernel_carry_their_text_size_whenever_pyplot_is_set_up():
+    """In a kernel the metadata is there in the notebooks' order (pyplot, then setup), for a
+    first figure shown by plt.show() too, and after a later ``%matplotlib inline`` or a switch to
+    retina PNGs, which reinstall the formatter."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    figure = "fig, ax = plt.subplots()\nax.set_xlabel('x', fontsize=7);"
+    cells = [
+        "import matplotlib.pyplot as plt\nfrom seminar_lib import setup_notebook\n"
+        "rng = setup_notebook(seed=0)",
+        "with plt.rc_context({'font.size': 14}):  # the first figure, shown at once\n"
+        "    fig, ax = plt.subplots()\n    ax.set_xlabel('x', fontsize=7)\n    plt.show()",
+        figure,
+        f"%matplotlib inline\n{figure}",
+        f"from matplotlib_inline.backend_inline import set_matplotlib_formats\n"
+        f"set_matplotlib_formats('retina')\n{figure}",
+    ]
+    nb = new_notebook(cells=[new_code_cell(c) for c in cells])
+    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    found = []
+    for cell in nb.cells[1:]:
+        outputs = [o for o in cell.outputs if "image/png" in o.get("data", {})]
+        assert len(outputs) == 1, nbformat.writes(nb)[-3000:]
+        found.append(outputs[0].metadata["image/png"]["seminar_min_text_px"])
+    px_7pt = 7 * 100 / 72  # at figure.dpi 100; retina PNGs have twice the pixels
+    assert found == pytest.approx([px_7pt, px_7pt, px_7pt, 2 * px_7pt], abs=0.01)

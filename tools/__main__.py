@@ -1,4 +1,4 @@
-"""Command line of the course tooling: ``python -m tools {execute,student,slides,corpus}``."""
+"""Command line of the course tooling: ``python -m tools COMMAND`` (see :mod:`tools`)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import tools
 from tools.corpus import write_corpus
 from tools.execute import execute_notebook
 from tools.notebooks import BUILD_DIR, NOTEBOOK_DIR, list_notebooks
+from tools.slidefit import check_notebook, format_reports
 from tools.slides import make_slides
 from tools.student import make_student_copy
 
@@ -19,12 +20,19 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tools", description=tools.__doc__.split("\n")[0]
     )
-    parser.add_argument("command", choices=["execute", "student", "slides", "corpus"])
+    parser.add_argument("command", choices=["execute", "student", "slides", "slidefit", "corpus"])
     parser.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="default: all")
-    parser.add_argument("--out", type=Path, help="folder for student/slides (default build/...)")
+    parser.add_argument(
+        "--out", type=Path, help="folder for student/slides/slidefit (default build/...)"
+    )
+    parser.add_argument(
+        "--screenshots", action="store_true", help="slidefit: one PNG per slide in OUT/NOTEBOOK/"
+    )
     args = parser.parse_args(argv)
     if args.command == "execute" and args.out is not None:
         parser.error("execute writes the notebooks in place; --out is for student and slides")
+    if args.screenshots and args.command != "slidefit":
+        parser.error("--screenshots is for slidefit")
     if args.command == "corpus":
         if args.notebooks or args.out is not None:
             parser.error("corpus always reads CORPUS_NOTEBOOKS and writes CORPUS_PATH")
@@ -34,6 +42,13 @@ def main(argv=None) -> int:
     if not notebooks:
         parser.error(f"no notebooks found in {NOTEBOOK_DIR}")
     out = args.out or BUILD_DIR / args.command
+    if args.command == "slidefit":
+        reports = []
+        for path in notebooks:
+            print(f"{path.name}: measuring the slides ...", flush=True)
+            reports.append(check_notebook(path, out, screenshots=args.screenshots))
+        print(format_reports(reports))
+        return 1 if any(r.too_tall for r in reports) else 0  # small text is reported only
     for path in notebooks:
         if args.command == "execute":
             print(f"{path.name}: executing ...", flush=True)

@@ -3,6 +3,21 @@
 The decks load reveal.js 4, MathJax 2.7.7, require.js and jQuery from local copies: ``make setup``
 installs the versions pinned in ``slides/package-lock.json`` with ``npm ci`` into
 :data:`VENDOR_DIR`, and each deck folder gets a link ``vendor`` to it. Nothing here runs npm.
+
+Two cell tags change what a deck shows, never the notebook:
+
+- ``slides-hide-input`` (:data:`SLIDES_HIDE_INPUT_TAG`): the slide shows the cell's output only
+  (figure-only cells: timelines, diagrams);
+- ``slides-hide-output`` (:data:`SLIDES_HIDE_OUTPUT_TAG`): the slide shows the cell's code only
+  (long training logs, ``summary()`` tables).
+
+Exercises appear as in the student copy (``make student``): the solution is replaced by the
+stub and a checker's stored feedback is dropped. nbval's marker comments (``# NBVAL_...``) are
+left out of the code on slides.
+
+Cells of slide type ``notes`` become ``<aside class="notes">`` of their slide: reveal's notes
+plugin (registered by nbconvert's template) shows them in the speaker view, key ``S``.
+``make slidefit`` (:mod:`tools.slidefit`) checks that every slide fits 1280x720.
 """
 
 from __future__ import annotations
@@ -12,8 +27,15 @@ import re
 from pathlib import Path
 
 from tools.notebooks import BUILD_DIR, ROOT, WIDGET_STATE, WIDGET_VIEW, read_notebook
+from tools.student import student_cell
 
-__all__ = ["SLIDES_HIDE_INPUT_TAG", "VENDOR_DIR", "make_slides", "vendor_problem"]
+__all__ = [
+    "SLIDES_HIDE_INPUT_TAG",
+    "SLIDES_HIDE_OUTPUT_TAG",
+    "VENDOR_DIR",
+    "make_slides",
+    "vendor_problem",
+]
 
 SLIDES_PACKAGE_DIR = ROOT / "slides"  # package.json + package-lock.json of the vendor files
 #: Where ``make setup`` installs the slide vendor files (``node_modules`` and the lock file).
@@ -42,13 +64,19 @@ VENDOR_FILES = (
 SLIDES_TEMPLATE = "seminar_slides.html.j2"
 #: Cell tag: the deck shows the cell's output only (the notebook still shows the code).
 SLIDES_HIDE_INPUT_TAG = "slides-hide-input"
+#: Cell tag: the deck drops the cell's outputs (the notebook keeps them): long logs, tables.
+SLIDES_HIDE_OUTPUT_TAG = "slides-hide-output"
 SLIDES_TEMPLATE_SOURCE = (
     "{%- extends 'index.html.j2' -%}\n"
     "{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}\n"
     # The white theme capitalises headings ("DEEP LEARNING の事例"); keep the author's case.
-    "{%- block html_head_css -%}<style>.reveal h1, .reveal h2, .reveal h3, .reveal h4 "
+    # The theme's style sheet comes later in the page, so this rule needs the more specific
+    # selector (`.reveal h3` alone lost: "MCCULLOCH と PITTS").
+    "{%- block html_head_css -%}<style>.reveal .slides :is(h1, h2, h3, h4, h5, h6) "
     "{ text-transform: none; }</style>{%- endblock html_head_css -%}\n"
 )
+# nbval's marker comments (`# NBVAL_IGNORE_OUTPUT`, ...): for the test, not for the class.
+NBVAL_MARKER = re.compile(r"^[ \t]*# NBVAL_[A-Z_]+[^\n]*(?:\n|$)", re.MULTILINE)
 # A script, style sheet or module still loaded from the network makes the deck fail offline.
 REMOTE_RESOURCE = re.compile(
     r"""<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*["']((?:https?:)?//[^"']+)"""
@@ -113,6 +141,15 @@ def _inline_widget_outputs(nb) -> None:
             cell.outputs = new_outputs
 
 
+def _presenter_view(nb, name: str) -> None:
+    """What the class sees: exercises as the student copy has them (the solution replaced by the
+    stub, no stored feedback of a checker), and no nbval marker comments in the code."""
+    for index, cell in enumerate(nb.cells):
+        student_cell(cell, f"{name}: cell {index}")
+        if cell.cell_type == "code":
+            cell.source = NBVAL_MARKER.sub("", cell.source)
+
+
 def make_slides(path, out_dir, vendor_dir=VENDOR_DIR) -> Path:
     """Build the reveal.js deck ``out_dir/NAME.slides.html`` of a notebook; return its path.
 
@@ -130,6 +167,7 @@ def make_slides(path, out_dir, vendor_dir=VENDOR_DIR) -> Path:
         raise RuntimeError(problem)
     nb = read_notebook(path)
     _inline_widget_outputs(nb)
+    _presenter_view(nb, path.name)
     exporter = SlidesExporter(
         extra_loaders=[DictLoader({SLIDES_TEMPLATE: SLIDES_TEMPLATE_SOURCE})],
         template_file=SLIDES_TEMPLATE,
@@ -142,10 +180,15 @@ def make_slides(path, out_dir, vendor_dir=VENDOR_DIR) -> Path:
         language_code="ja",
         **SLIDE_URLS,
     )
-    # Figure-only cells (timelines, diagrams) tagged `slides-hide-input` show just the figure.
-    exporter.register_preprocessor(
-        TagRemovePreprocessor(remove_input_tags={SLIDES_HIDE_INPUT_TAG}, enabled=True), enabled=True
+    # Figure-only cells (timelines, diagrams) tagged `slides-hide-input` show just the figure;
+    # cells with long outputs (training logs, summary() tables) tagged `slides-hide-output`
+    # show just the code.
+    hide = TagRemovePreprocessor(
+        remove_input_tags={SLIDES_HIDE_INPUT_TAG},
+        remove_all_outputs_tags={SLIDES_HIDE_OUTPUT_TAG},
+        enabled=True,
     )
+    exporter.register_preprocessor(hide, enabled=True)
     html, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
     remote = sorted({next(u for u in m.groups() if u) for m in REMOTE_RESOURCE.finditer(html)})
     if remote:

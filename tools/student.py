@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tools.notebooks import read_notebook, write_notebook
 
-__all__ = ["STUDENT_STUB", "make_student_copy"]
+__all__ = ["STUDENT_STUB", "make_student_copy", "student_cell"]
 
 BEGIN_SOLUTION = re.compile(r"^(?P<indent>[ \t]*)### BEGIN SOLUTION[ \t]*$")
 END_SOLUTION = re.compile(r"^[ \t]*### END SOLUTION[ \t]*$")
@@ -50,10 +50,15 @@ def make_student_copy(src, dst) -> Path:
     src, dst = Path(src), Path(dst)
     nb = read_notebook(src)
     for index, cell in enumerate(nb.cells):
-        if cell.cell_type != "code":
-            continue
-        cell.source, replaced = _student_source(cell.source, f"{src.name}: cell {index}")
-        if replaced or CHECKER_CALL.search(cell.source):
-            cell.outputs, cell.execution_count = [], None
+        student_cell(cell, f"{src.name}: cell {index}")
     write_notebook(nb, dst)
     return dst
+
+
+def student_cell(cell, where: str) -> None:
+    """Turn one cell into the student's version in place (see :func:`make_student_copy`)."""
+    if cell.cell_type != "code":
+        return
+    cell.source, replaced = _student_source(cell.source, where)
+    if replaced or CHECKER_CALL.search(cell.source):
+        cell.outputs, cell.execution_count = [], None

@@ -5,14 +5,18 @@ Each checker runs the student's answer on known cases and returns a
 pass, or a specific hint (wrong shape, wrong value on which input, an error raised, not
 implemented yet). Checkers never raise because of the answer.
 
-Modules, one per session, each named for its session and serving one notebook:
+Modules, named for their session, each serving one notebook (a session with many exercises
+has two):
 
-- ``s00_numpy`` (``00_python_numpy.ipynb``): ``check_squares_of_evens``,
+- ``s00_numpy`` (``00_python_numpy.ipynb``, 課題1–4): ``check_squares_of_evens``,
   ``check_flatten_images``, ``check_normalize_rows``, ``check_select_class``
+- ``s00_maths`` (``00_python_numpy.ipynb``, 課題5–6): ``check_two_layer_forward``,
+  ``check_grad_wb``
 - ``s01_perceptron`` (``01_neuron_perceptron.ipynb``): ``check_perceptron``,
-  ``check_gate_weights``, ``check_sigmoid_grad``, ``check_xor``
-- ``s02_mlp`` (``02_mlp_softmax.ipynb``): ``check_softmax``, ``check_affine_backward``,
-  ``check_accuracy``
+  ``check_gate_weights``, ``check_tanh_grad``, ``check_xor``
+- ``s02_mlp`` (``02_mlp_softmax.ipynb``): ``check_softmax``, ``check_hyperparameters``
+- ``s02_layers`` (``02_mlp_softmax.ipynb``, the student's own layers): ``check_affine_layer``,
+  ``check_relu_layer``, ``check_softmax_with_loss``, ``check_two_layer_net``
 - ``s03_cnn`` (``03_deep_cnn.ipynb``): ``check_conv_output_size``, ``check_maxpool_forward``,
   ``check_edge_filter``
 - ``s04_data`` (``04_data_cnn.ipynb``): ``check_cifar_row``, ``check_one_hot``,

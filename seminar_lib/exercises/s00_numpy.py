@@ -1,4 +1,8 @@
-"""Checkers of session 0 (Python and NumPy): notebook ``00_python_numpy.ipynb``."""
+"""Checkers of session 0 (Python and NumPy), 課題1–4: notebook ``00_python_numpy.ipynb``.
+
+課題5 (a two-layer forward pass) and 課題6 (a gradient by the chain rule) are in
+:mod:`seminar_lib.exercises.s00_maths`.
+"""
 
 from __future__ import annotations
 

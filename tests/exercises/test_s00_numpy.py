@@ -1,4 +1,4 @@
-"""Tests of seminar_lib.exercises.s00_numpy and of its notebook 00_python_numpy.ipynb."""
+"""Tests of seminar_lib.exercises.s00_numpy (課題1–4) and of the notebook 00_python_numpy.ipynb."""
 
 import warnings
 
