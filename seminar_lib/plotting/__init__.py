@@ -16,20 +16,26 @@ module                     holds
                            ``plot_confusion_matrix``, ``plot_layer_histograms``,
                            ``plot_param_counts``
 ``plotting.diagrams``      network diagrams and history: ``draw_network``, ``plot_timeline``,
-                           ``plot_nested_sets``, ``draw_unrolled_rnn``, ``draw_lstm_cell``
+                           ``plot_nested_sets``, ``plot_action_potential``,
+                           ``draw_unrolled_rnn``, ``draw_lstm_cell``
 ``plotting.boundaries``    functions of the input: ``plot_activations``,
-                           ``plot_decision_boundary``
+                           ``plot_decision_boundary``, ``plot_perceptron_epochs``
 ``plotting._common``       shared: class colours and markers, the Axes to draw on
 =========================  =================================================================
 
 The confusion matrix itself (the counts) is a metric: :func:`seminar_lib.metrics.confusion_matrix`.
 """
 
-from seminar_lib.plotting.boundaries import plot_activations, plot_decision_boundary
+from seminar_lib.plotting.boundaries import (
+    plot_activations,
+    plot_decision_boundary,
+    plot_perceptron_epochs,
+)
 from seminar_lib.plotting.diagrams import (
     draw_lstm_cell,
     draw_network,
     draw_unrolled_rnn,
+    plot_action_potential,
     plot_nested_sets,
     plot_timeline,
 )
@@ -55,6 +61,7 @@ __all__ = [
     "draw_lstm_cell",
     "draw_network",
     "draw_unrolled_rnn",
+    "plot_action_potential",
     "plot_activations",
     "plot_class_counts",
     "plot_confusion_matrix",
@@ -64,6 +71,7 @@ __all__ = [
     "plot_matrix",
     "plot_nested_sets",
     "plot_param_counts",
+    "plot_perceptron_epochs",
     "plot_pixel_values",
     "plot_split_class_counts",
     "plot_timeline",

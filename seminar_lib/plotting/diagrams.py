@@ -1,5 +1,5 @@
-"""Diagrams and history: network drawings, the timeline of the field, nested sets, and the
-recurrent networks of session 6.
+"""Diagrams and history: network drawings, the timeline of the field, nested sets, the action
+potential behind the formal neuron, and the recurrent networks of session 6.
 """
 
 from __future__ import annotations
@@ -12,12 +12,27 @@ from seminar_lib._validation import check_positive_int
 from seminar_lib.plotting._common import CLASS_COLORS, _axes
 
 __all__ = [
+    "action_potential_trace",
     "draw_lstm_cell",
     "draw_network",
     "draw_unrolled_rnn",
+    "plot_action_potential",
     "plot_nested_sets",
     "plot_timeline",
 ]
+
+#: Textbook values of a neuron's membrane potential, in mV (schematic).
+REST_MV, THRESHOLD_MV, PEAK_MV, UNDERSHOOT_MV = -70.0, -55.0, 35.0, -80.0
+SPIKE_RISE_MS, SPIKE_FALL_MS = 0.4, 1.0
+
+
+def _spike(s):
+    """The one shape of every action potential, ``s`` ms after the threshold is crossed: the
+    same spike whatever the input (the all-or-none law)."""
+    if s < SPIKE_RISE_MS:  # a fast rise from the threshold to the peak
+        return THRESHOLD_MV + (PEAK_MV - THRESHOLD_MV) * np.sin(np.pi / 2 * s / SPIKE_RISE_MS) ** 2
+    s = s - SPIKE_RISE_MS  # then a fall below the resting potential
+    return UNDERSHOOT_MV + (PEAK_MV - UNDERSHOOT_MV) * np.cos(np.pi / 2 * s / SPIKE_FALL_MS) ** 2
 
 
 def draw_network(layer_sizes, ax=None, layer_names=None, title=None):
@@ -57,25 +72,43 @@ def draw_network(layer_sizes, ax=None, layer_names=None, title=None):
     return ax
 
 
-def plot_timeline(events, eras=(), ax=None, title=None):
+def plot_timeline(events, eras=(), ax=None, title=None, xlim=None, fontsize=12):
     """A timeline: shaded eras (booms and winters) and labelled milestone years.
 
     Parameters
     ----------
     events : sequence of (year, label)
-        Milestones; labels alternate above and below the axis to avoid overlap.
+        Milestones; labels take turns on four levels, above and below the axis, to avoid overlap.
     eras : sequence of (start_year, end_year, label, color)
-        Shaded spans with a caption.
+        Shaded spans with a caption. An ``end_year`` of None means "still going on": the span
+        runs to the right edge and the time axis ends in an arrow.
+    xlim : (float, float), optional
+        Years at the left and right edges (default: 3 years around the events and eras).
+    fontsize : float
+        Size of the milestone labels; era captions are 1 point larger.
     """
     events = sorted(events)
     if not events:
         raise ValueError("Expected at least one (year, label) event. Received: none")
-    ax = _axes(ax, figsize=(11, 4.6))
+    years = [year for year, _ in events] + [e for era in eras for e in era[:2] if e is not None]
+    left, right = xlim if xlim is not None else (min(years) - 3, max(years) + 3)
+    ax = _axes(ax, figsize=(12, 5.6))
+    ongoing = False
     for start, end, label, color in eras:
+        ongoing = ongoing or end is None
+        end = right if end is None else end
         ax.axvspan(start, end, color=color, alpha=0.25, linewidth=0)
-        ax.text((start + end) / 2, 3.55, label, ha="center", va="center", fontsize=10)
-    ax.axhline(0, color="black", linewidth=1.2)
-    heights = (1.2, -1.2, 2.4, -2.4)
+        ax.text((start + end) / 2, 4.5, label, ha="center", va="center", fontsize=fontsize + 1)
+    if ongoing:  # time goes on: the axis ends in an arrow
+        ax.annotate(
+            "",
+            xy=(right, 0),
+            xytext=(left, 0),
+            arrowprops={"arrowstyle": "-|>", "color": "black", "linewidth": 1.2},
+        )
+    else:
+        ax.axhline(0, color="black", linewidth=1.2)
+    heights = (1.2, -1.2, 2.7, -2.7)
     for i, (year, label) in enumerate(events):
         h = heights[i % len(heights)]
         ax.plot([year, year], [0, h], color="gray", linewidth=0.8)
@@ -87,15 +120,109 @@ def plot_timeline(events, eras=(), ax=None, title=None):
             f"{label}\n({year})" if h > 0 else f"({year})\n{label}",
             ha="center",
             va=va,
-            fontsize=8.5,
+            fontsize=fontsize,
         )
-    years = [year for year, _ in events] + [e for era in eras for e in era[:2]]
-    ax.set_xlim(min(years) - 3, max(years) + 3)
-    ax.set_ylim(-4.2, 4.0)
+    ax.set_xlim(left, right)
+    ax.set_ylim(-4.6, 5.0)
     ax.set_yticks([])
     ax.set_xlabel("年")
     ax.grid(False)
     ax.spines["left"].set_visible(False)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def action_potential_trace(stimuli=((5.0, 8.0), (17.0, 20.0), (29.0, 35.0)), duration=40.0):
+    """A schematic membrane potential: a leaky neuron that fires when it crosses the threshold.
+
+    Each stimulus is a 1 ms input pulse that raises the potential by about ``strength`` mV; the
+    potential leaks back to rest (time constant 4 ms). On crossing :data:`THRESHOLD_MV` the neuron
+    fires: the same spike every time (up to :data:`PEAK_MV`, down to :data:`UNDERSHOOT_MV`),
+    then it recovers. A schematic, not a fitted model.
+
+    Parameters
+    ----------
+    stimuli : sequence of (time_ms, strength_mv)
+    duration : float
+        Length of the trace in ms.
+
+    Returns
+    -------
+    t : ndarray of shape (M,)
+        Time in ms, step 0.01 ms.
+    v : ndarray of shape (M,)
+        Membrane potential in mV.
+    """
+    dt, tau = 0.01, 4.0
+    t = np.arange(0.0, duration, dt)  # (M,)
+    drive = np.zeros_like(t)  # input in mV per ms
+    for start, strength in stimuli:
+        drive[(t >= start) & (t < start + 1.0)] += strength
+    v = np.full_like(t, REST_MV)
+    spike_start = spike_end = -np.inf
+    for i in range(1, len(t)):
+        if t[i] < spike_end:  # inside a spike: its fixed shape, whatever the input
+            v[i] = _spike(t[i] - spike_start)
+            continue
+        v[i] = v[i - 1] + dt * (-(v[i - 1] - REST_MV) / tau + drive[i])  # leak + input
+        if v[i] >= THRESHOLD_MV:
+            spike_start, spike_end = t[i], t[i] + SPIKE_RISE_MS + SPIKE_FALL_MS
+    return t, v
+
+
+def plot_action_potential(stimuli=((5.0, 8.0), (17.0, 20.0), (29.0, 35.0)), ax=None, title=None):
+    """The membrane potential of :func:`action_potential_trace` with the threshold and the
+    resting potential marked, an arrow under the trace for each stimulus (labelled weak, medium
+    or strong), and a note on each response: no spike below the threshold, the same spike above.
+    """
+    t, v = action_potential_trace(stimuli)
+    ax = _axes(ax, figsize=(10.5, 4.6))
+    ax.plot(t, v, color="black", linewidth=2, label="膜電位")
+    red = CLASS_COLORS[3]
+    ax.axhline(THRESHOLD_MV, color=red, linestyle="--", linewidth=1.2)
+    ax.axhline(REST_MV, color="gray", linestyle=":", linewidth=1.2)
+    ax.text(
+        t[-1] - 0.3,
+        THRESHOLD_MV + 1.5,
+        "しきい値 (約 −55 mV)",
+        ha="right",
+        va="bottom",
+        color=red,
+        fontsize=12,
+    )
+    ax.text(0.3, REST_MV - 1.5, "静止電位 (約 −70 mV)", va="top", color="gray", fontsize=12)
+    strongest = max(strength for _, strength in stimuli)
+    fired_before = False
+    for start, strength in stimuli:
+        x = start + 0.5
+        ax.annotate(
+            "",
+            xy=(x, -86),
+            xytext=(x, -99),
+            arrowprops={"arrowstyle": "-|>", "color": CLASS_COLORS[0], "linewidth": 1.5},
+        )
+        share = strength / strongest
+        size = "強い" if share == 1 else "弱い" if share < 0.4 else "中くらいの"
+        ax.text(x + 0.4, -93, f"{size}入力", va="center", color=CLASS_COLORS[0], fontsize=12)
+        window = (t > start) & (t < start + 5)
+        top_i = int(np.argmax(np.where(window, v, -np.inf)))
+        if v[top_i] < THRESHOLD_MV:
+            ax.annotate(
+                "しきい値に届かない → 発火しない",
+                xy=(t[top_i], v[top_i] + 1),
+                xytext=(t[top_i] - 1, -32),
+                fontsize=12,
+                arrowprops={"arrowstyle": "->", "color": "black", "linewidth": 0.8},
+            )
+        else:
+            note = "入力が強くても同じ高さ" if fired_before else "発火（活動電位）"
+            ax.text(t[top_i] + 0.8, PEAK_MV, note, va="center", fontsize=12)
+            fired_before = True
+    ax.set_ylim(-100, 55)
+    ax.set_xlim(0, t[-1])
+    ax.set_xlabel("時間 (ミリ秒)")
+    ax.set_ylabel("膜電位 (mV)")
     if title:
         ax.set_title(title)
     return ax
@@ -134,7 +261,7 @@ def plot_nested_sets(labels, ax=None, title=None, notes=None):
         y_text = cy + height / 2 - (0.55 if i < k - 1 else height / 2)
         ax.text(0, y_text, label, ha="center", va="center", fontsize=13)
         if notes:
-            ax.text(0, y_text - 0.45, notes[i], ha="center", va="center", fontsize=9)
+            ax.text(0, y_text - 0.45, notes[i], ha="center", va="center", fontsize=11)
     ax.set_xlim(-5.2, 5.2)
     ax.set_ylim(-3.7, 3.7)
     ax.set_aspect("equal")

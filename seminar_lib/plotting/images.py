@@ -124,7 +124,7 @@ def plot_class_counts(y, class_names=None, ax=None, title=None):
     counts = np.bincount(y, minlength=len(class_names) if class_names else 0)
     ax = _axes(ax)
     bars = ax.bar(np.arange(len(counts)), counts, color=CLASS_COLORS[0])
-    ax.bar_label(bars, fontsize=8)
+    ax.bar_label(bars, fontsize=10)
     ax.set_xticks(np.arange(len(counts)))
     if class_names:
         ax.set_xticklabels(class_names)

@@ -18,7 +18,7 @@ __all__ = [
 ]
 
 
-def plot_learning_curves(histories, metric="loss", ax=None, title=None):
+def plot_learning_curves(histories, metric="loss", ax=None, title=None, val_label="テスト"):
     """Learning curves: ``metric`` per epoch for one or more training histories.
 
     Parameters
@@ -28,6 +28,9 @@ def plot_learning_curves(histories, metric="loss", ax=None, title=None):
         ``training.fit`` or ``keras.Model.fit(...).history``) or several: ``{label: history}``.
     metric : {"loss", "accuracy"}
         Plotted for training (solid) and, when present, validation (dashed, ``"val_" + metric``).
+    val_label : str
+        Legend name of the ``"val_"`` curves: what was passed as validation data ("検証" for a
+        validation split held out from the training data).
     """
     if not isinstance(histories, dict) or not histories:
         raise TypeError(f"Expected `histories` to be a non-empty dict. Received: {histories!r}")
@@ -49,7 +52,7 @@ def plot_learning_curves(histories, metric="loss", ax=None, title=None):
                 "--s",
                 color=color,
                 markersize=3,
-                label=f"{prefix}テスト",
+                label=f"{prefix}{val_label}",
             )
     from matplotlib.ticker import MaxNLocator
 
@@ -62,8 +65,9 @@ def plot_learning_curves(histories, metric="loss", ax=None, title=None):
     return ax
 
 
-def plot_confusion_matrix(y_true, y_pred, class_names=None, ax=None, title=None):
-    """Heatmap of the confusion matrix with the count in every cell."""
+def plot_confusion_matrix(y_true, y_pred, class_names=None, ax=None, title=None, fontsize=7):
+    """Heatmap of the confusion matrix with the count in every cell, written at ``fontsize``
+    points (11 or more reads on a slide; give the figure room, e.g. ``figsize=(8, 7)``)."""
     k = len(class_names) if class_names else None
     counts = confusion_matrix(y_true, y_pred, k)
     names = class_names or [str(i) for i in range(len(counts))]
@@ -72,7 +76,7 @@ def plot_confusion_matrix(y_true, y_pred, class_names=None, ax=None, title=None)
     ax.figure.colorbar(im, ax=ax, label="枚数")
     for (r, c), v in np.ndenumerate(counts):
         color = "white" if v > counts.max() / 2 else "black"
-        ax.text(c, r, str(v), ha="center", va="center", fontsize=7, color=color)
+        ax.text(c, r, str(v), ha="center", va="center", fontsize=fontsize, color=color)
     ax.set_xticks(
         range(len(names)),
         names,

@@ -9,10 +9,12 @@ from notebook_checks import assert_every_checker_passes, checker_cells
 from seminar_lib.exercises.s01_perceptron import (
     check_gate_weights,
     check_perceptron,
-    check_sigmoid_grad,
+    check_perceptron_epoch,
+    check_tanh_grad,
+    check_xnor,
     check_xor,
 )
-from seminar_lib.functions import sigmoid
+from seminar_lib.functions import sigmoid, sigmoid_grad
 
 
 def good_perceptron(x1, x2, w1, w2, theta):
@@ -37,7 +39,7 @@ def test_checkers_report_not_implemented_and_non_callables():
     def stub(*args):
         raise NotImplementedError("課題")
 
-    for checker in (check_perceptron, check_sigmoid_grad, check_xor):
+    for checker in (check_perceptron, check_tanh_grad, check_xor):
         fb = checker(stub)
         assert not fb.passed and "まだ実装されていません" in fb.message
         assert "関数を渡してください" in checker(42).message
@@ -53,16 +55,78 @@ def test_check_gate_weights():
     assert "数を入れてください" in check_gate_weights("OR", "a", 1, 0).message
 
 
-def test_check_sigmoid_grad():
-    assert check_sigmoid_grad(lambda x, g: g * sigmoid(x, g) * (1 - sigmoid(x, g))).passed
-    no_gain = check_sigmoid_grad(lambda x, g: sigmoid(x, g) * (1 - sigmoid(x, g)))
-    assert not no_gain.passed and "ゲイン g を掛け忘れて" in no_gain.message
-    itself = check_sigmoid_grad(lambda x, g: sigmoid(x, g))
-    assert not itself.passed and "そのもの" in itself.message
-    shape = check_sigmoid_grad(lambda x, g: 0.25)
-    assert not shape.passed and "同じ形 (11,)" in shape.message
-    other = check_sigmoid_grad(lambda x, g: g * sigmoid(x, g) * (1 - sigmoid(x, g)) + (x > 4))
-    assert not other.passed and "X=5" in other.message
+def f2(x):
+    return sigmoid(x, 2.0)  # f(2X), the sigmoid of the identity tanh X = 2 f(2X) - 1
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        lambda x: 4 * f2(x) * (1 - f2(x)),  # the derivation
+        lambda x: 2 * sigmoid_grad(x, 2.0),  # the same with the gain formula
+        lambda x: (4 * f2(x) * (1 - f2(x))).astype(np.float32),  # float32 is fine
+    ],
+)
+def test_check_tanh_grad_passes_every_correct_form(answer):
+    fb = check_tanh_grad(answer)
+    assert fb.passed and "数値微分と一致" in fb.message
+
+
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [
+        (lambda x: 2 * f2(x) * (1 - f2(x)), "ちょうど半分"),  # inner derivative forgotten
+        (lambda x: sigmoid_grad(x, 2.0), "ちょうど半分"),  # outer 2 forgotten
+        (lambda x: f2(x) * (1 - f2(x)), "1/4"),  # both forgotten
+        (lambda x: 4 * sigmoid_grad(x, 2.0), "二重に掛けて"),  # gain counted twice
+        (lambda x: 4 * sigmoid(x) * (1 - sigmoid(x)), "f(X) を使っています"),
+        (lambda x: np.tanh(x), "tanh そのもの"),
+        (lambda x: 2 * f2(x) - 1, "tanh そのもの"),  # the identity itself
+        (lambda x: -4 * f2(x) * (1 - f2(x)), "符号が逆"),
+        (f2, "f(2X) そのもの"),
+    ],
+)
+def test_check_tanh_grad_names_the_typical_mistake(answer, hint):
+    fb = check_tanh_grad(answer)
+    assert not fb.passed and hint in fb.message
+
+
+def textbook_tanh_grad(X):
+    return 1 - np.tanh(X) ** 2
+
+
+def library_tanh_grad(X):
+    from seminar_lib import functions as F
+
+    return F.tanh_grad(X)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [textbook_tanh_grad, library_tanh_grad, lambda x: 1 - np.tanh(x) ** 2],
+)
+def test_check_tanh_grad_rejects_tanh_in_the_source(answer):
+    fb = check_tanh_grad(answer)
+    assert not fb.passed and "np.tanh / tanh_grad を使わずに" in fb.message
+
+
+def test_check_tanh_grad_accepts_a_function_without_readable_source():
+    exec_namespace = {"f2": f2}
+    exec("def my_tanh_grad(x):\n    return 4 * f2(x) * (1 - f2(x))", exec_namespace)
+    assert check_tanh_grad(exec_namespace["my_tanh_grad"]).passed  # no source file: OSError
+
+
+def test_check_tanh_grad_bad_answers():
+    shape = check_tanh_grad(lambda x: 1.0)
+    assert not shape.passed and "同じ形 (13,)" in shape.message
+    text = check_tanh_grad(lambda x: "tanh")
+    assert not text.passed and "数の配列で返して" in text.message
+    none = check_tanh_grad(lambda x: None)
+    assert not none.passed and "return を書き忘れて" in none.message
+    other = check_tanh_grad(lambda x: 1 - np.tanh(x) ** 2 + (x > 2.9))
+    assert not other.passed and "X=3 で 0.009866（数値微分）" in other.message
+    error = check_tanh_grad(lambda x: x.nonexistent)
+    assert not error.passed and "AttributeError" in error.message
 
 
 def test_check_xor():
@@ -70,6 +134,75 @@ def test_check_xor():
     fb = check_xor(lambda a, b: int(a or b))
     assert not fb.passed and "入力 (1, 1) で 0 になるはずが 1" in fb.message
     assert "0 か 1 を返して" in check_xor(lambda a, b: "x").message
+
+
+def test_check_xnor():
+    assert check_xnor(lambda a, b: int(a == b)).passed
+    fb = check_xnor(lambda a, b: int(a != b))
+    assert not fb.passed and "入力 (0, 0) で 1 になるはずが 0" in fb.message
+    assert "AND と NOR" in fb.message
+    assert "0 か 1 を返して" in check_xnor(lambda a, b: None).message
+
+
+def good_epoch(X, y, w, theta, lr):
+    num_errors = 0
+    for x_n, t in zip(X, y, strict=True):
+        delta = t - int(x_n @ w - theta > 0)
+        if delta != 0:
+            num_errors += 1
+            w = w + lr * delta * x_n
+            theta = theta - lr * delta
+    return w, theta, num_errors
+
+
+def make_epoch(fired=lambda u: u > 0, theta_sign=-1, use_x=True, batch=False, count=1):
+    def epoch(X, y, w, theta, lr):
+        num_errors, dw, dtheta = 0, np.zeros_like(w), 0.0
+        for x_n, t in zip(X, y, strict=True):
+            delta = t - int(fired(x_n @ w - theta))
+            if delta != 0:
+                num_errors += count
+                step_w = lr * delta * (x_n if use_x else 1.0)
+                step_theta = theta_sign * lr * delta
+                if batch:
+                    dw, dtheta = dw + step_w, dtheta + step_theta
+                else:
+                    w, theta = w + step_w, theta + step_theta
+        return w + dw, theta + dtheta, num_errors
+
+    return epoch
+
+
+def test_check_perceptron_epoch_passes_the_reference():
+    assert check_perceptron_epoch(good_epoch).passed
+    assert check_perceptron_epoch(make_epoch()).passed
+
+
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [
+        (make_epoch(theta_sign=+1), "符号が逆"),
+        (make_epoch(fired=lambda u: u >= 0), ">= ではなく >"),
+        (make_epoch(use_x=False), "x_i を掛け忘れ"),
+        (make_epoch(batch=True), "例を 1 つ見るたびに"),
+        (make_epoch(count=2), "誤った数が 1 のはずが 2"),
+    ],
+)
+def test_check_perceptron_epoch_names_the_typical_mistake(answer, hint):
+    fb = check_perceptron_epoch(answer)
+    assert not fb.passed and hint in fb.message
+
+
+def test_check_perceptron_epoch_bad_answers():
+    def stub(X, y, w, theta, lr):
+        raise NotImplementedError
+
+    assert "まだ実装されていません" in check_perceptron_epoch(stub).message
+    assert "組 (tuple) で返して" in check_perceptron_epoch(lambda *a: a[2]).message
+    text = check_perceptron_epoch(lambda X, y, w, theta, lr: ("a", theta, 0))
+    assert not text.passed and "数の配列" in text.message
+    other = check_perceptron_epoch(lambda X, y, w, theta, lr: (w + 1, theta, 0))
+    assert not other.passed and "AND のエポック 1" in other.message
 
 
 def test_check_gate_weights_rejects_unknown_gate():

@@ -41,6 +41,33 @@ def test_decision_boundary_colours_the_plane_by_prediction():
     assert ax.get_legend_handles_labels()[1] == ["0", "1"]
 
 
+def _rings(ax):
+    return [c for c in ax.collections if c.get_label() == "誤る点"]
+
+
+def test_decision_boundary_can_circle_the_misclassified_samples():
+    X, y = logic_gate("XOR")
+    ax = P.plot_decision_boundary(lambda G: G[:, 0] > 0.5, X, y, resolution=20, mark_errors=True)
+    (rings,) = _rings(ax)
+    np.testing.assert_array_equal(rings.get_offsets(), [[0, 1], [1, 1]])  # called 0 and 1
+    assert not _rings(P.plot_decision_boundary(lambda G: G[:, 0] > 0.5, X, y, resolution=20))
+
+
+def test_perceptron_epochs_show_the_boundary_after_and_the_errors_during_each_epoch():
+    X, y = logic_gate("AND")
+    p = Perceptron(2).fit(X, y, lr=0.1)  # errors per epoch [1, 3, 3, 2, 1, 0]
+    fig, axes = plt.subplots(1, 8)
+    drawn = P.plot_perceptron_epochs(p, X, y, axes, name="AND")
+    assert len(drawn) == 6 and not axes[6].get_visible() and not axes[7].get_visible()
+    assert drawn[0].get_title() == "エポック 1 終了後の境界\nエポック 1 中の誤り: 1 個"
+    # After epoch 1 (w = (0.1, 0.1), theta = -0.1) every point is called 1: three errors.
+    assert len(_rings(drawn[0])[0].get_offsets()) == 3
+    assert len(_rings(drawn[-1])[0].get_offsets()) == 0  # converged: no error left
+    assert drawn[0].get_ylabel() == "AND\n$x_2$"
+    with pytest.raises(ValueError, match="Expected a trained perceptron"):
+        P.plot_perceptron_epochs(Perceptron(2), X, y, axes)
+
+
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [

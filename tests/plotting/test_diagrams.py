@@ -30,6 +30,36 @@ def test_figure_helpers_for_the_story():
     assert [t.get_text() for t in ax.texts] == ["255", "255", "255"]
 
 
+def test_timeline_era_without_end_runs_to_the_right_edge():
+    ax = P.plot_timeline(
+        [(1943, "形式ニューロン"), (2012, "AlexNet")],
+        [(1957, 1969, "第1次", "orange"), (2006, None, "第3次（現在まで）", "orange")],
+        xlim=(1940, 2026),
+    )
+    assert ax.get_xlim() == (1940, 2026)
+    spans = [(p.get_x(), p.get_x() + p.get_width()) for p in ax.patches]
+    assert spans == [(1957, 1969), (2006, 2026)]
+    assert all(t.get_fontsize() >= 10 for t in ax.texts)  # readable on a slide
+    default = P.plot_timeline([(1958, "パーセプトロン")], [(1956, 1969, "第1次", "orange")])
+    assert default.get_xlim() == (1953, 1972)  # 3 years around events and eras
+
+
+def test_action_potential_is_all_or_none():
+    from seminar_lib.plotting import diagrams as D
+
+    t, v = D.action_potential_trace(((5.0, 8.0), (17.0, 20.0), (29.0, 35.0)))
+    assert t.shape == v.shape and v[0] == D.REST_MV
+    up = np.flatnonzero((v[:-1] < D.THRESHOLD_MV) & (v[1:] >= D.THRESHOLD_MV))
+    assert len(up) == 2 and 17 < t[up[0]] < 19 and 29 < t[up[1]] < 31  # the weak input: none
+    peaks = [v[(t > s) & (t < s + 5)].max() for s in (17.0, 29.0)]
+    np.testing.assert_allclose(peaks, D.PEAK_MV, atol=0.5)  # the same height, stronger or not
+    assert v[(t > 5) & (t < 12)].max() < D.THRESHOLD_MV
+    ax = P.plot_action_potential(title="活動電位")
+    texts = [x.get_text() for x in ax.texts]
+    assert "しきい値に届かない → 発火しない" in texts and "発火（活動電位）" in texts
+    assert ax.get_ylabel() == "膜電位 (mV)" and ax.get_title() == "活動電位"
+
+
 def test_unrolled_rnn_draws_one_box_per_step_and_the_shared_weights():
     ax = P.draw_unrolled_rnn(num_steps=3, title="展開")
     texts = [t.get_text() for t in ax.texts]

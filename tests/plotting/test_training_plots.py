@@ -29,6 +29,19 @@ def test_learning_curves_single_and_several_histories():
         P.plot_learning_curves({"A": history, "B": {"accuracy": [0.1]}})
 
 
+def test_learning_curves_name_the_validation_data():
+    history = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.7]}
+    ax = P.plot_learning_curves({"A": history}, val_label="検証")
+    assert [line.get_label() for line in ax.get_lines()] == ["A 訓練", "A 検証"]
+
+
+def test_plot_confusion_matrix_font_size():
+    default = P.plot_confusion_matrix([0, 1], [0, 1])
+    assert {t.get_fontsize() for t in default.texts} == {7}
+    large = P.plot_confusion_matrix([0, 1], [0, 1], fontsize=12)
+    assert {t.get_fontsize() for t in large.texts} == {12}
+
+
 def test_plot_confusion_matrix_writes_every_count():
     ax = P.plot_confusion_matrix([0, 0, 1], [0, 1, 1], class_names=["猫", "犬"])
     assert [t.get_text() for t in ax.texts] == ["1", "1", "0", "1"]
