@@ -1,20 +1,19 @@
-"""Checkers of session 2 (multilayer perceptron and softmax): notebook
-``02_mlp_softmax.ipynb``.
+"""Checkers of session 2 (multilayer perceptron, softmax and backpropagation): notebook
+``02_mlp_softmax.ipynb``, 課題1 (a stable softmax) and 課題6 (hyperparameters chosen on the
+validation split). 課題2-5, the student's own layers and network, are checked by
+:mod:`seminar_lib.exercises.s02_layers`.
 """
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
-from seminar_lib.exercises._feedback import Feedback, _as_float_array, _call
+from seminar_lib.exercises._feedback import Feedback, _as_float_array, _call, _number
 from seminar_lib.functions import softmax
-from seminar_lib.gradcheck import numerical_gradient
 
-__all__ = [
-    "check_accuracy",
-    "check_affine_backward",
-    "check_softmax",
-]
+__all__ = ["check_hyperparameters", "check_softmax"]
 
 
 def check_softmax(softmax_fn) -> Feedback:
@@ -90,115 +89,67 @@ def check_softmax(softmax_fn) -> Feedback:
     return Feedback(True, "行ごとの確率の和が 1 になり、大きな入力でもあふれない安定な実装です。")
 
 
-def check_affine_backward(affine_backward) -> Feedback:
-    """第2回 課題2: ``affine_backward(x, W, dout)`` returns ``(dx, dW, db)`` for ``x @ W + b``,
-    compared with numerical gradients of ``sum((x @ W + b) * dout)`` (float64)."""
-    rng = np.random.default_rng(0)
-    n, d, h = 5, 3, 2  # distinct sizes, so a transposed answer has the wrong shape
-    x, W = rng.standard_normal((n, d)), rng.standard_normal((d, h))
-    b, dout = rng.standard_normal(h), rng.standard_normal((n, h))
-    originals = (x.copy(), W.copy(), dout.copy())
-    out, err = _call(affine_backward, x, W, dout)
-    if err is not None:
-        if "ValueError" in err.message:  # a product of mismatched shapes
-            return Feedback(
-                False,
-                f"{err.message} 行列の積の形を確かめましょう: x は (N, D)、W は (D, H)、"
-                "dout は (N, H) です。",
-            )
-        return err
-    if any(not np.array_equal(a, o) for a, o in zip((x, W, dout), originals, strict=True)):
-        return Feedback(False, "引数の配列 (x, W, dout) を書き換えないでください。")
-    try:
-        answers = tuple(out)
-    except TypeError:
-        answers = ()
-    if len(answers) != 3:
+# --- 課題6: hyperparameters --------------------------------------------------------------------
+
+#: The exercise's budget and target, and the lecture's setting (which must not be handed in).
+TARGET_VAL_ACCURACY = 0.92
+MAX_HIDDENS = 300
+LECTURE_SETTING = (100, 0.1)
+
+
+def check_hyperparameters(num_hiddens, lr, val_acc) -> Feedback:
+    """第2回 課題6: ``num_hiddens`` (at most ``MAX_HIDDENS``, the time budget) and ``lr`` chosen
+    on the validation split, other than the lecture's setting, reach a validation accuracy
+    ``val_acc`` (a fraction) of at least ``TARGET_VAL_ACCURACY``."""
+    if (
+        isinstance(num_hiddens, bool)
+        or not isinstance(num_hiddens, numbers.Integral)
+        or num_hiddens < 1
+    ):
+        return Feedback(False, f"num_hiddens は正の整数です（受け取った値: {num_hiddens!r}）。")
+    if num_hiddens > MAX_HIDDENS:
         return Feedback(
-            False, "(dx, dW, db) の 3 つを、この順に return dx, dW, db で返してください。"
+            False,
+            f"num_hiddens = {num_hiddens} は時間の予算を超えています。{MAX_HIDDENS} 以下で"
+            "選んでください。",
         )
-    arrays = []
-    for name, value in zip(("dx", "dW", "db"), answers, strict=True):
-        array, err = _as_float_array(value, f"{name} ")
-        if err is not None:
-            return err
-        arrays.append(array)
-
-    def objective():  # the loss whose gradient w.r.t. the output is dout
-        return float(((x @ W + b) * dout).sum())
-
-    expected = {
-        "dx": numerical_gradient(objective, x),  # (N, D)
-        "dW": numerical_gradient(objective, W),  # (D, H)
-        "db": numerical_gradient(objective, b),  # (H,)
-    }
-    shapes = [a.shape for a in arrays]
-    wanted = [e.shape for e in expected.values()]
-    if shapes != wanted and sorted(shapes) == sorted(wanted):
-        return Feedback(False, "返す順番が違うようです。return dx, dW, db の順に返してください。")
-    formulas = {
-        "dx": "dx = dout @ W.T  # (N, H) @ (H, D) -> (N, D)",
-        "dW": "dW = x.T @ dout  # (D, N) @ (N, H) -> (D, H)",
-        "db": "db = dout.sum(axis=0)  # (N, H) -> (H,)",
-    }
-    for (name, ref), array in zip(expected.items(), arrays, strict=True):
-        if array.shape != ref.shape:
-            if array.shape == ref.shape[::-1] and len(ref.shape) == 2:
-                problem = f"の形が {array.shape} で、正しい形 {ref.shape} の転置になっています。"
-            elif name == "db" and array.shape == (n,):
-                problem = "をバッチの方向ではなく、ユニットの方向に足しています。"
-            else:
-                problem = f"の形が {array.shape} です。正しい形は {ref.shape} です。"
-            return Feedback(False, f"{name} {problem} 勾配は元の変数と同じ形です: {formulas[name]}")
-        if not np.allclose(array, ref, atol=1e-6):
-            if np.allclose(array * n, ref, atol=1e-6):
-                return Feedback(
-                    False,
-                    f"{name} が N = {n} で割られています。平均は損失の層 (SoftmaxCrossEntropy) "
-                    f"がすでにとっているので、ここでは割りません: {formulas[name]}",
-                )
-            return Feedback(False, f"{name} の値が数値微分と合いません: {formulas[name]}")
-    return Feedback(True, "dx, dW, db のすべてが数値微分と一致しました。")
-
-
-def check_accuracy(test_acc, target: float = 0.95) -> Feedback:
-    """第2回 課題3: the test accuracy reached by the student's settings is at least ``target``.
-
-    ``test_acc`` is a fraction in [0, 1]; the pass message shows only the target (an exact
-    output), the hints show the accuracy itself.
-    """
-    if not 0 < target <= 1:
-        raise ValueError(f"Expected 0 < `target` <= 1. Received: target={target!r}")
-    try:
-        acc = float(test_acc)
-    except (TypeError, ValueError):
+    rate = None if isinstance(lr, bool) or not isinstance(lr, numbers.Real) else float(lr)
+    if rate is None or not rate > 0:
+        return Feedback(False, f"学習率 lr は正の数です（受け取った値: {lr!r}）。")
+    acc = _number(val_acc)
+    if acc is None:
         return Feedback(
-            False, f"テスト正解率を 0〜1 の数で渡してください（受け取ったのは {test_acc!r}）。"
+            False, f"検証正解率を 0〜1 の数で渡してください（受け取った値: {val_acc!r}）。"
         )
     if np.isnan(acc):
         return Feedback(
-            False, "正解率が nan です。学習が発散しています。学習率 lr を小さくしてみましょう。"
-        )
-    if 1 < acc <= 100:
-        return Feedback(
-            False,
-            f"正解率は 0〜1 の割合で渡してください（{acc:g} はパーセントではありませんか？）。",
+            False, "検証正解率が nan です。学習が発散しています。lr を小さくしましょう。"
         )
     if not 0 <= acc <= 1:
-        return Feedback(False, f"正解率は 0〜1 の割合です（受け取った値: {acc:g}）。")
-    if acc >= target:
-        return Feedback(True, f"目標の正解率 {target:.0%} 以上に届きました。")
-    if acc < 0.2:
+        return Feedback(
+            False, f"検証正解率は 0〜1 の割合で渡してください（受け取った値: {acc:g}）。"
+        )
+    if (int(num_hiddens), rate) == LECTURE_SETTING:
         return Feedback(
             False,
-            f"正解率 {acc:.1%} は、でたらめに答えたとき (10%) とほとんど同じで、"
-            "学習が進んでいません。"
-            "学習率 lr が小さすぎないか (例: 1e-5)、大きすぎないかを確かめましょう。"
-            "Adam なら 1e-3 前後が目安です。",
+            f"講義の設定 (num_hiddens={LECTURE_SETTING[0]}, lr={LECTURE_SETTING[1]}) のままです。"
+            "train_and_validate でいくつか試して、検証正解率の高い設定を選びましょう。",
+        )
+    if acc >= TARGET_VAL_ACCURACY:
+        return Feedback(
+            True,
+            f"num_hiddens={int(num_hiddens)}, lr={rate:g} で、検証正解率が目標 "
+            f"{TARGET_VAL_ACCURACY:.0%} に届きました。",
+        )
+    if acc < 0.5:
+        return Feedback(
+            False,
+            f"検証正解率 {acc:.1%} は低すぎます。学習率が大きすぎて発散したか、小さすぎて"
+            "進んでいません。lr を 10 倍ずつ変えて（0.01, 0.1, 1）ようすを見ましょう。",
         )
     return Feedback(
         False,
-        f"正解率 {acc:.1%} は目標 {target:.0%} まであと {100 * (target - acc):.1f} ポイントです。"
-        " 中間層のユニット数 num_hiddens を増やす (例: 100〜300)、"
-        "学習率 lr を 1e-3 の前後で変えてみる、を試しましょう。",
+        f"検証正解率 {acc:.1%} は目標 {TARGET_VAL_ACCURACY:.0%} まであと "
+        f"{100 * (TARGET_VAL_ACCURACY - acc):.1f} ポイントです。学習率を 0.1 から大きくする"
+        f"（0.3, 0.5, 1 …）、num_hiddens を増やす（{MAX_HIDDENS} まで）を試しましょう。",
     )

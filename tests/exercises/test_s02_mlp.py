@@ -1,4 +1,4 @@
-"""Tests of seminar_lib.exercises.s02_mlp and of its notebook 02_mlp_softmax.ipynb."""
+"""Tests of seminar_lib.exercises.s02_mlp (課題1 and 課題6) and of notebook 02_mlp_softmax.ipynb."""
 
 import warnings
 
@@ -6,11 +6,7 @@ import numpy as np
 import pytest
 from notebook_checks import assert_every_checker_passes
 
-from seminar_lib.exercises.s02_mlp import (
-    check_accuracy,
-    check_affine_backward,
-    check_softmax,
-)
+from seminar_lib.exercises.s02_mlp import check_hyperparameters, check_softmax
 
 
 def stable_softmax(x):
@@ -64,74 +60,44 @@ def test_check_softmax_does_not_warn_on_overflow():
         assert "nan や inf" in check_softmax(naive_softmax).message
 
 
-def good_affine_backward(x, W, dout):
-    return dout @ W.T, x.T @ dout, dout.sum(axis=0)
-
-
-def test_check_affine_backward_passes_the_correct_gradients():
-    assert check_affine_backward(good_affine_backward).passed
+def test_check_hyperparameters_passes_a_setting_above_the_target():
+    fb = check_hyperparameters(200, 0.7, 0.935)
+    assert repr(fb) == (
+        "✅ 正解です！ num_hiddens=200, lr=0.7 で、検証正解率が目標 92% に届きました。"
+    )
+    assert check_hyperparameters(np.int64(300), np.float32(0.5), np.float64(0.92)).passed
 
 
 @pytest.mark.parametrize(
-    ("answer", "hint"),
+    ("args", "hint"),
     [
-        (lambda x, W, d: (d @ W.T, d.T @ x, d.sum(axis=0)), "dW の形が (2, 3) で"),
-        (lambda x, W, d: (W @ d.T, x.T @ d, d.sum(axis=0)), "dx の形が (3, 5) で"),
-        (lambda x, W, d: (d @ W.T, x.T @ d, d.sum(axis=1)), "ユニットの方向に足して"),
-        (lambda x, W, d: (d @ W.T, x.T @ d, d.sum(axis=0, keepdims=True)), "db の形が (1, 2)"),
-        (lambda x, W, d: (x.T @ d, d @ W.T, d.sum(axis=0)), "返す順番が違う"),
-        (lambda x, W, d: (d @ W.T, x.T @ d / len(x), d.sum(axis=0)), "dW が N = 5 で割られて"),
-        (lambda x, W, d: (d @ W.T, x.T @ d, d.mean(axis=0)), "db が N = 5 で割られて"),
-        (lambda x, W, d: (2 * d @ W.T, x.T @ d, d.sum(axis=0)), "dx の値が数値微分と合いません"),
-        (lambda x, W, d: (d @ W, x.T @ d, d.sum(axis=0)), "行列の積の形を確かめ"),
-        (lambda x, W, d: (d @ W.T, x.T @ d), "3 つを"),
-        (lambda x, W, d: None, "3 つを"),
-        (lambda x, W, d: ("a", x.T @ d, d.sum(axis=0)), "dx を数の配列で"),
+        ((100, 0.1, 0.95), "講義の設定 (num_hiddens=100, lr=0.1) のままです"),
+        ((400, 0.5, 0.95), "時間の予算を超えています"),
+        ((200, 0.5, 0.91), "あと 1.0 ポイント"),
+        ((200, 0.5, 0.91), "学習率を 0.1 から大きくする"),
+        ((200, 5.0, 0.1), "発散したか"),
+        ((200, 5.0, float("nan")), "nan"),
+        ((200, 0.5, 93.5), "0〜1 の割合"),
+        ((200, 0.5, "high"), "0〜1 の数で渡して"),
+        ((0, 0.5, 0.95), "正の整数"),
+        ((200.0, 0.5, 0.95), "正の整数"),
+        ((True, 0.5, 0.95), "正の整数"),
+        ((200, -0.1, 0.95), "正の数"),
+        ((200, "0.1", 0.95), "正の数"),
     ],
 )
-def test_check_affine_backward_hints(answer, hint):
-    fb = check_affine_backward(answer)
-    assert not fb.passed and hint in fb.message
+def test_check_hyperparameters_hints(args, hint):
+    fb = check_hyperparameters(*args)
+    assert not fb.passed and hint in fb.message, fb.message
 
 
-def test_check_affine_backward_rejects_modified_arguments():
-    def in_place(x, W, dout):
-        dx, dW, db = good_affine_backward(x, W, dout)
-        dout *= 0
-        return dx, dW, db
-
-    fb = check_affine_backward(in_place)
-    assert not fb.passed and "書き換えないで" in fb.message
-
-
-def test_check_accuracy():
-    assert check_accuracy(0.93, target=0.93).passed
-    assert repr(check_accuracy(0.97)) == "✅ 正解です！ 目標の正解率 95% 以上に届きました。"
-    close = check_accuracy(0.9, target=0.93)
-    assert not close.passed and "あと 3.0 ポイント" in close.message
-    assert "num_hiddens" in close.message
-    chance = check_accuracy(0.11, target=0.93)
-    assert not chance.passed and "学習が進んでいません" in chance.message
-    assert "発散" in check_accuracy(float("nan")).message
-    assert "パーセントでは" in check_accuracy(95.0).message
-    assert "0〜1 の割合です" in check_accuracy(-0.5).message
-    assert "0〜1 の数で渡して" in check_accuracy("high").message
-    assert check_accuracy(np.float32(0.96)).passed
-
-
-def test_check_accuracy_rejects_a_bad_target():
-    with pytest.raises(ValueError, match="Expected 0 < `target` <= 1"):
-        check_accuracy(0.9, target=95)
-
-
-def test_session_2_checkers_report_not_implemented_and_non_callables():
+def test_check_softmax_reports_not_implemented_and_non_callables():
     def stub(*args):
         raise NotImplementedError("課題")
 
-    for checker in (check_softmax, check_affine_backward):
-        fb = checker(stub)
-        assert not fb.passed and "まだ実装されていません" in fb.message
-        assert "関数を渡してください" in checker(None).message
+    fb = check_softmax(stub)
+    assert not fb.passed and "まだ実装されていません" in fb.message
+    assert "関数を渡してください" in check_softmax(None).message
 
 
 def test_every_checker_passes_in_the_instructor_notebook():
