@@ -334,6 +334,22 @@ def check_softmax_with_loss(layer_class) -> Feedback:
             "logits が 1000 のように大きいと誤差が nan や inf になります。exp の前に各行の最大値を"
             "引く（課題1）か、F.softmax を使いましょう。",
         )
+    gap = np.array([[0.0, 1000.0]])  # 正解クラス 0 の確率は exp(-1000): 0 に丸められる
+    with np.errstate(all="ignore"):
+        loss_gap, err = _run(
+            layer.forward, (gap, np.array([0])), (gap.copy(), np.array([0])), ("logits", "y"), ""
+        )
+    if err is not None:
+        return err
+    value_gap = _number(loss_gap)
+    if value_gap is None or not np.isclose(value_gap, 1000.0, rtol=1e-6):
+        return Feedback(
+            False,
+            "logits = [[0, 1000]]、正解 0 のとき誤差は 1000 のはずですが、"
+            f"{loss_gap!r} になりました。正解クラスの確率 O が 0 に丸められるので、"
+            "np.log(O) ではなく log-softmax x - max - log(sum(exp(x - max))) で"
+            " log O を求めましょう。",
+        )
     return Feedback(True, "誤差も勾配 (O - T) / N も正しく、大きな logits でもあふれません。")
 
 

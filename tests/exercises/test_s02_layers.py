@@ -50,10 +50,12 @@ class GoodSoftmaxWithLoss:
         self.probs = self.T = None
 
     def forward(self, logits, y):
-        e = np.exp(logits - logits.max(axis=1, keepdims=True))
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        e = np.exp(shifted)
         self.probs = e / e.sum(axis=1, keepdims=True)
         self.T = np.eye(logits.shape[1])[y]
-        return -np.log(self.probs[np.arange(len(y)), y]).mean()
+        log_probs = shifted - np.log(e.sum(axis=1, keepdims=True))
+        return -log_probs[np.arange(len(y)), y].mean()
 
     def backward(self, dout=1.0):
         return dout * (self.probs - self.T) / len(self.T)
@@ -353,9 +355,20 @@ def _delta_forward(self, logits, y):  # ゼロから作る: log(y + 1e-7)
     return -np.log(self.probs[np.arange(len(y)), y] + 1e-7).mean()
 
 
-def test_check_softmax_with_loss_passes_the_reference_and_the_book_delta():
+def _log_of_probs_forward(self, logits, y):  # stable softmax, then np.log(O): inf for a large gap
+    GoodSoftmaxWithLoss.forward(self, logits, y)
+    return -np.log(self.probs[np.arange(len(y)), y]).mean()
+
+
+def test_check_softmax_with_loss_passes_the_reference():
     assert check_softmax_with_loss(GoodSoftmaxWithLoss).passed
-    assert check_softmax_with_loss(loss_with(forward=_delta_forward)).passed
+
+
+@pytest.mark.parametrize("forward", [_delta_forward, _log_of_probs_forward])
+def test_check_softmax_with_loss_needs_log_softmax_for_a_large_gap(forward):
+    with np.errstate(all="ignore"):
+        fb = check_softmax_with_loss(loss_with(forward=forward))
+    assert not fb.passed and "log-softmax" in fb.message, fb.message
 
 
 @pytest.mark.parametrize(
