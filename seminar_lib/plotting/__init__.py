@@ -16,8 +16,8 @@ module                     holds
                            ``plot_confusion_matrix``, ``plot_layer_histograms``,
                            ``plot_param_counts``
 ``plotting.diagrams``      network diagrams and history: ``draw_network``, ``plot_timeline``,
-                           ``plot_nested_sets``, ``plot_action_potential``,
-                           ``draw_unrolled_rnn``, ``draw_lstm_cell``
+                           ``plot_nested_sets``, ``draw_unrolled_rnn``, ``draw_lstm_cell``
+``plotting.neuron``        the biological neuron: ``plot_action_potential``
 ``plotting.boundaries``    functions of the input: ``plot_activations``,
                            ``plot_decision_boundary``, ``plot_perceptron_epochs``
 ``plotting._common``       shared: class colours and markers, the Axes to draw on
@@ -35,7 +35,6 @@ from seminar_lib.plotting.diagrams import (
     draw_lstm_cell,
     draw_network,
     draw_unrolled_rnn,
-    plot_action_potential,
     plot_nested_sets,
     plot_timeline,
 )
@@ -50,6 +49,7 @@ from seminar_lib.plotting.images import (
     show_misclassified,
     show_weights,
 )
+from seminar_lib.plotting.neuron import plot_action_potential
 from seminar_lib.plotting.training import (
     plot_confusion_matrix,
     plot_layer_histograms,

@@ -45,7 +45,7 @@ def test_timeline_era_without_end_runs_to_the_right_edge():
 
 
 def test_action_potential_is_all_or_none():
-    from seminar_lib.plotting import diagrams as D
+    from seminar_lib.plotting import neuron as D
 
     t, v = D.action_potential_trace(((5.0, 8.0), (17.0, 20.0), (29.0, 35.0)))
     assert t.shape == v.shape and v[0] == D.REST_MV
