@@ -163,8 +163,7 @@ def make_dataset(X, y, batch_size: int = 128, shuffle: bool = False, augment=Non
         ds = ds.shuffle(len(X), seed=seed, reshuffle_each_iteration=True)
     ds = ds.batch(batch_size)
     if augment is not None:
-        ds = ds.map(
-            lambda images, labels: (augment(images, training=True), labels),
-            num_parallel_calls=tf.data.AUTOTUNE,
-        )
+        # One batch at a time: the random layers draw from one seed state, and calls running
+        # in parallel would draw from it in a different order on every run.
+        ds = ds.map(lambda images, labels: (augment(images, training=True), labels))
     return ds.prefetch(tf.data.AUTOTUNE)
