@@ -7,6 +7,7 @@ import numpy as np
 from seminar_lib.exercises._feedback import Feedback, _as_float_array, _call, _number
 
 __all__ = [
+    "check_conv_forward",
     "check_conv_output_size",
     "check_edge_filter",
     "check_maxpool_forward",
@@ -195,9 +196,14 @@ def _correlate_valid(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     return np.einsum("ijuv,uv->ij", windows, kernel)
 
 
+#: The vertical-edge Sobel filter of section 4 of the notebook, which 課題3 asks not to reuse.
+SOBEL_X = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
+
+
 def check_edge_filter(kernel) -> Feedback:
     """第3回 課題3: a 3x3 ``kernel`` that responds to a vertical edge (dark | bright) and gives
-    0 on a horizontal edge and on a flat image (either sign of the response is fine)."""
+    0 on a horizontal edge and on a flat image (either sign of the response is fine), and is
+    not the Sobel filter of section 4 (nor a multiple of it)."""
     try:
         K = np.asarray(kernel, dtype=float)
     except (TypeError, ValueError):
@@ -211,6 +217,13 @@ def check_edge_filter(kernel) -> Feedback:
     size = np.abs(K).sum()
     if size == 0:
         return Feedback(False, "要素が全部 0 のフィルタは、どんな画像にも反応しません。")
+    if abs(abs(np.sum(K * SOBEL_X)) - np.linalg.norm(K) * np.linalg.norm(SOBEL_X)) < 1e-9 * size:
+        return Feedback(
+            False,
+            "これは 4 節の Sobel フィルタ（かその定数倍・符号を変えたもの）です。"
+            "課題の条件を満たす、Sobel フィルタとは違う値を考えてみましょう"
+            "（ヒント: 列の中の重みを 1, 2, 1 以外にしても、縦のエッジは取り出せます）。",
+        )
     step = (np.arange(8) >= 4).astype(float)  # 0 0 0 0 1 1 1 1
     vertical = np.tile(step, (8, 1))  # (8, 8): left dark, right bright: a vertical edge
     horizontal = vertical.T  # top dark, bottom bright: a horizontal edge
@@ -245,3 +258,88 @@ def check_edge_filter(kernel) -> Feedback:
             "左の列と右の列に符号の違う値を置きましょう（例: 左の列を -1、右の列を +1）。",
         )
     return Feedback(True, "縦のエッジにだけ反応し、横のエッジと平らな所では 0 になるフィルタです。")
+
+
+def _conv_reference(x, filters, bias, stride, padding):
+    """The definition of the convolution layer, one output value at a time (float64)."""
+    N, C, H, W = x.shape
+    FN, _, FH, FW = filters.shape
+    OH, OW = (H + 2 * padding - FH) // stride + 1, (W + 2 * padding - FW) // stride + 1
+    x_padded = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    out = np.zeros((N, FN, OH, OW))
+    for i in range(OH):
+        for j in range(OW):
+            window = x_padded[:, :, i * stride : i * stride + FH, j * stride : j * stride + FW]
+            out[:, :, i, j] = np.einsum("nchw,fchw->nf", window, filters) + bias
+    return out
+
+
+def check_conv_forward(conv_forward) -> Feedback:
+    """第3回 課題4: ``conv_forward(x, filters, bias, stride, padding)`` is the forward pass of a
+    convolution layer (x (N, C, H, W), filters (FN, C, FH, FW), bias (FN,)) -> (N, FN, OH, OW),
+    equal to the loop over the definition; ``x`` and ``filters`` are not modified."""
+    rng = np.random.default_rng(4)
+    cases = [  # (x shape, filters shape, stride, padding): N, C, FN all different
+        ((2, 3, 7, 7), (5, 3, 3, 3), 2, 1),  # -> (2, 5, 4, 4)
+        ((3, 2, 5, 6), (1, 2, 2, 3), 1, 0),  # a kernel that is not square, no padding
+    ]
+    for x_shape, f_shape, stride, padding in cases:
+        x, filters = rng.standard_normal(x_shape), rng.standard_normal(f_shape)
+        bias = rng.standard_normal(f_shape[0])
+        originals = (x.copy(), filters.copy())
+        out, err = _call(conv_forward, x, filters, bias, stride, padding)
+        if err is not None:
+            return err
+        if not (np.array_equal(x, originals[0]) and np.array_equal(filters, originals[1])):
+            return Feedback(False, "引数の x か filters を書き換えています。")
+        if out is None:
+            return Feedback(False, "値が返っていません。return を書き忘れていませんか？")
+        out, err = _as_float_array(out, "畳み込みの結果")
+        if err is not None:
+            return err
+        want = _conv_reference(x, filters, bias, stride, padding)
+        N, FN, OH, OW = want.shape
+        where = f"x.shape={x_shape}, filters.shape={f_shape}, stride={stride}, padding={padding}"
+        if out.shape == (N, OH, OW, FN) and np.allclose(out.transpose(0, 3, 1, 2), want):
+            return Feedback(
+                False,
+                "値は合っていますが、形が (N, OH, OW, FN) のままです。"
+                ".transpose(0, 3, 1, 2) で (N, FN, OH, OW) に並べ替えましょう。",
+            )
+        if out.shape != want.shape:
+            return Feedback(
+                False,
+                f"{where} のとき、形 {want.shape} (N, FN, OH, OW) を返してください（返り値の形: "
+                f"{out.shape}）。stride と padding を im2col に渡していますか？",
+            )
+        if np.allclose(out, want):
+            continue
+        rows = (want.transpose(0, 2, 3, 1)).reshape(-1, FN)  # the right (N·OH·OW, FN) matrix
+        if np.allclose(out, rows.reshape(N, FN, OH, OW)):
+            return Feedback(
+                False,
+                "(N·OH·OW, FN) の行列を、いきなり (N, FN, OH, OW) に reshape しています。"
+                "行列の行は窓 (n, i, j)、列はフィルタなので、まず reshape(N, OH, OW, FN) とし、"
+                "それから transpose(0, 3, 1, 2) で軸を並べ替えます。",
+            )
+        if np.allclose(out, want - bias[None, :, None, None]):
+            return Feedback(False, "バイアス b を足し忘れています（フィルタごとに 1 つ）。")
+        flipped = _conv_reference(x, filters[:, :, ::-1, ::-1], bias, stride, padding)
+        if np.allclose(out, flipped):
+            return Feedback(
+                False,
+                "フィルタを上下左右に反転しています（数学の畳み込み）。畳み込み層は反転しない"
+                "相互相関を計算します。",
+            )
+        n, f, i, j = np.argwhere(~np.isclose(out, want))[0]
+        return Feedback(
+            False,
+            f"{where} のとき、out[{n}, {f}, {i}, {j}] は {want[n, f, i, j]:.4f} になるはずが "
+            f"{out[n, f, i, j]:.4f} でした。filters は reshape(FN, -1) で 1 枚を 1 行にし、"
+            "その転置を im2col の行列に右から掛けます。",
+        )
+    return Feedback(
+        True,
+        "im2col と行列の積 1 回で、定義どおりのループと同じ畳み込みの出力になりました"
+        "（ストライド・パディング・長方形のフィルタでも）。",
+    )

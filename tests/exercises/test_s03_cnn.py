@@ -1,14 +1,18 @@
 """Tests of seminar_lib.exercises.s03_cnn and of its notebook 03_deep_cnn.ipynb."""
 
+from functools import partial
+
 import numpy as np
 import pytest
 from notebook_checks import assert_every_checker_passes, checker_cells
 
 from seminar_lib.exercises.s03_cnn import (
+    check_conv_forward,
     check_conv_output_size,
     check_edge_filter,
     check_maxpool_forward,
 )
+from seminar_lib.layers import im2col
 
 
 def good_output_size(input_size, filter_size, stride=1, padding=0):
@@ -110,10 +114,23 @@ SOBEL_X = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])
 
 @pytest.mark.parametrize(
     "kernel",
-    [SOBEL_X, -SOBEL_X, [[-1, 1, 0]] * 3, 0.1 * SOBEL_X, np.array([[1, -1, 0]] * 3) / 3],
+    [
+        [[-1, 0, 1]] * 3,  # Prewitt
+        [[1, 0, -1]] * 3,
+        [[-1, 1, 0]] * 3,
+        np.array([[1, -1, 0]] * 3) / 3,
+        [[-3, 0, 3], [-10, 0, 10], [-3, 0, 3]],  # Scharr
+        [[0, 0, 0], [-1, 0, 1], [0, 0, 0]],
+    ],
 )
 def test_check_edge_filter_passes_vertical_edge_filters(kernel):
     assert check_edge_filter(kernel).passed
+
+
+@pytest.mark.parametrize("kernel", [SOBEL_X, -SOBEL_X, 0.1 * SOBEL_X, SOBEL_X.astype(np.float32)])
+def test_check_edge_filter_rejects_the_sobel_filter_the_text_forbids(kernel):
+    fb = check_edge_filter(kernel)
+    assert not fb.passed and "Sobel フィルタ" in fb.message, fb.message
 
 
 @pytest.mark.parametrize(
@@ -141,11 +158,75 @@ def test_check_edge_filter_hints(kernel, hint):
     assert not fb.passed and hint in fb.message, fb.message
 
 
+def naive_conv(x, filters, bias, stride=1, padding=0):
+    N, C, H, W = x.shape
+    FN, _, FH, FW = filters.shape
+    OH, OW = (H + 2 * padding - FH) // stride + 1, (W + 2 * padding - FW) // stride + 1
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    out = np.zeros((N, FN, OH, OW))
+    for n in range(N):
+        for f in range(FN):
+            for i in range(OH):
+                for j in range(OW):
+                    window = xp[n, :, i * stride : i * stride + FH, j * stride : j * stride + FW]
+                    out[n, f, i, j] = (window * filters[f]).sum() + bias[f]
+    return out
+
+
+def im2col_conv(x, filters, bias, stride=1, padding=0, *, mistake=None):
+    N, C, H, W = x.shape
+    FN, _, FH, FW = filters.shape
+    OH, OW = (H + 2 * padding - FH) // stride + 1, (W + 2 * padding - FW) // stride + 1
+    if mistake == "flip":
+        filters = filters[:, :, ::-1, ::-1]
+    if mistake == "no stride":
+        stride, padding = 1, 0
+        OH, OW = H - FH + 1, W - FW + 1
+    cols = im2col(x, FH, FW, stride, padding)  # (N*OH*OW, C*FH*FW)
+    weights = filters.reshape(-1, FN) if mistake == "reshape W" else filters.reshape(FN, -1).T
+    out = cols @ weights + (0 if mistake == "no bias" else bias)  # (N*OH*OW, FN)
+    if mistake == "no transpose":
+        return out.reshape(N, OH, OW, FN)
+    if mistake == "reshape only":
+        return out.reshape(N, FN, OH, OW)
+    return out.reshape(N, OH, OW, FN).transpose(0, 3, 1, 2)
+
+
+def test_check_conv_forward_passes_im2col_and_the_loop():
+    assert check_conv_forward(im2col_conv).passed
+    assert check_conv_forward(naive_conv).passed
+    assert check_conv_forward(lambda *a: im2col_conv(*a).astype(np.float32)).passed
+
+
+def in_place_conv(x, filters, bias, stride=1, padding=0):
+    x -= x.mean()
+    return naive_conv(x, filters, bias, stride, padding)
+
+
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [
+        (partial(im2col_conv, mistake="no transpose"), "(N, OH, OW, FN) のまま"),
+        (partial(im2col_conv, mistake="reshape only"), "いきなり (N, FN, OH, OW) に reshape"),
+        (partial(im2col_conv, mistake="no bias"), "バイアス b を足し忘れて"),
+        (partial(im2col_conv, mistake="flip"), "反転しています"),
+        (partial(im2col_conv, mistake="no stride"), "stride と padding を im2col に渡して"),
+        (partial(im2col_conv, mistake="reshape W"), "reshape(FN, -1)"),
+        (in_place_conv, "書き換えています"),
+        (lambda *a: None, "return を書き忘れて"),
+        (lambda *a: "out", "数の配列で返して"),
+    ],
+)
+def test_check_conv_forward_hints(answer, hint):
+    fb = check_conv_forward(answer)
+    assert not fb.passed and hint in fb.message, fb.message
+
+
 def test_session_3_checkers_report_not_implemented_and_non_callables():
     def stub(*args):
         raise NotImplementedError("課題")
 
-    for checker in (check_conv_output_size, check_maxpool_forward):
+    for checker in (check_conv_output_size, check_maxpool_forward, check_conv_forward):
         fb = checker(stub)
         assert not fb.passed and "まだ実装されていません" in fb.message
         assert "関数を渡してください" in checker(3).message
@@ -155,5 +236,5 @@ def test_every_checker_passes_in_the_instructor_notebook():
     assert_every_checker_passes("03_deep_cnn.ipynb")
 
 
-def test_notebook_03_has_at_least_three_checked_exercises():
-    assert len(checker_cells("03_deep_cnn.ipynb")) >= 3
+def test_notebook_03_has_at_least_four_checked_exercises():
+    assert len(checker_cells("03_deep_cnn.ipynb")) >= 4
