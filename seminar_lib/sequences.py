@@ -221,8 +221,7 @@ def make_recall_task(num_samples: int, seq_len: int, rng: np.random.Generator, n
     drawn from N(0, ``noise``^2). Only after reading all ``seq_len`` steps does the model answer
     which sign the first step had, so the information must survive ``seq_len - 1`` steps of
     noise. In notebook 06 (200 steps, 16 units) a plain RNN stays at chance, while an LSTM
-    learns it once its forget gate starts nearly open (forget bias 6 instead of Keras's 1);
-    with 50 steps or more units the plain RNN can succeed too.
+    learns it once its forget gate starts nearly open (forget bias 6 instead of Keras's 1).
 
     Returns
     -------

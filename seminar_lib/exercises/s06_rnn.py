@@ -6,11 +6,13 @@ import numpy as np
 
 from seminar_lib.exercises._feedback import Feedback, _as_float_array, _call
 from seminar_lib.functions import sigmoid, softmax
+from seminar_lib.gradcheck import numerical_gradient
 
 __all__ = [
     "check_lstm_step",
     "check_make_windows",
     "check_rnn_step",
+    "check_rnn_step_backward",
     "check_temperature_softmax",
 ]
 
@@ -83,6 +85,101 @@ def check_rnn_step(rnn_step) -> Feedback:
     )
 
 
+_BACKWARD_NAMES = ("dx", "dh_prev", "dWx", "dWh", "db")
+
+
+def _numerical_step_grads(dh, x, h_prev, Wx, Wh, b):
+    """Central differences of E = sum(dh * h_t) w.r.t. x, h_prev, Wx, Wh, b (float64)."""
+    arrays = [a.copy() for a in (x, h_prev, Wx, Wh, b)]
+
+    def loss():
+        return np.sum(dh * _tanh_rnn_step(*arrays))
+
+    return [numerical_gradient(loss, a, eps=1e-5) for a in arrays]
+
+
+def check_rnn_step_backward(rnn_step_backward) -> Feedback:
+    r"""第6回 課題2: ``rnn_step_backward(dh, x, h_prev, h, Wx, Wh)`` returns
+    ``(dx, dh_prev, dWx, dWh, db)`` of one RNN step :math:`h = \tanh(x W_x + h_{prev} W_h + b)`,
+    given ``dh`` = dE/dh (N, H). The answer is compared with central differences of
+    E = sum(dh * h) (numerical gradients), not only with a formula."""
+    rng = np.random.default_rng(63)
+    n, d, h = 3, 4, 5  # distinct sizes, so that a transposed gradient has the wrong shape
+    x = rng.standard_normal((n, d))
+    h_prev = rng.standard_normal((n, h)) * 0.5
+    Wx, Wh = rng.standard_normal((d, h)) * 0.5, rng.standard_normal((h, h)) * 0.5
+    b = rng.standard_normal(h) * 0.5
+    dh = rng.standard_normal((n, h))
+    h_t = _tanh_rnn_step(x, h_prev, Wx, Wh, b)
+    args = (dh, x, h_prev, h_t, Wx, Wh)
+    originals = [a.copy() for a in args]
+    out, err = _call(rnn_step_backward, *args)
+    if err is not None:
+        return err
+    if any(not np.array_equal(a, o) for a, o in zip(args, originals, strict=True)):
+        return Feedback(False, "引数の配列を書き換えないでください（+= などを使っていませんか）。")
+    if out is None:
+        return Feedback(False, "値が返っていません。return を書き忘れていませんか？")
+    if not isinstance(out, tuple | list) or len(out) != 5:
+        return Feedback(False, "dx, dh_prev, dWx, dWh, db の 5 つを return してください。")
+    answers = []
+    for name, value in zip(_BACKWARD_NAMES, out, strict=True):
+        array, err = _as_float_array(value, f"{name} ")
+        if err is not None:
+            return err
+        answers.append(array)
+    expected = _numerical_step_grads(dh, x, h_prev, Wx, Wh, b)  # the numerical gradients
+    da = dh * (1 - h_t**2)  # (N, H)
+    hints = {
+        "dx": [
+            (dh @ Wx.T, "dx に tanh の微分 (1 - h**2) が掛かっていません。"),
+            ((dh * (1 - h_t)) @ Wx.T, "tanh の微分は 1 - h**2 です（1 - h ではありません）。"),
+        ],
+        "dh_prev": [
+            (dh @ Wh.T, "dh_prev に tanh の微分 (1 - h**2) が掛かっていません。"),
+            (da @ Wh, "dh_prev は da @ Wh.T です（Wh の転置を掛けます）。"),
+        ],
+        "dWx": [(x.T @ dh, "dWx に tanh の微分 (1 - h**2) が掛かっていません。")],
+        "dWh": [
+            (h_prev.T @ dh, "dWh に tanh の微分 (1 - h**2) が掛かっていません。"),
+            (
+                h_t.T @ da,
+                "dWh は h_prev.T @ da です（新しい h ではなく、前の h_prev を使います）。",
+            ),
+        ],
+        "db": [(dh.sum(axis=0), "db に tanh の微分 (1 - h**2) が掛かっていません。")],
+    }
+    for name, answer, value in zip(_BACKWARD_NAMES, answers, expected, strict=True):
+        if answer.shape != value.shape:
+            if name == "db" and answer.shape == da.shape:
+                return Feedback(
+                    False,
+                    "db は、バッチの N 個の例について和をとります（da.sum(axis=0)、形 (H,)）。",
+                )
+            transposed = "転置していませんか？" if answer.shape == value.shape[::-1] else ""
+            return Feedback(
+                False,
+                f"{name} の形は {value.shape} のはずが {answer.shape} でした。{transposed}"
+                f"勾配は、もとの配列と同じ形です。",
+            )
+        if np.allclose(answer, value, rtol=1e-5, atol=1e-7):
+            continue
+        for wrong, message in hints[name]:
+            if np.allclose(answer, wrong, atol=1e-6):
+                return Feedback(False, message)
+        error = float(np.abs(answer - value).max())
+        return Feedback(
+            False,
+            f"{name} が数値微分と合いません（差の最大 {error:.2g}）。da = dh * (1 - h**2) から "
+            "始めて、順伝播の式の逆をたどりましょう。",
+        )
+    return Feedback(
+        True,
+        "5 つの勾配がすべて数値微分と一致しました（da = dh * (1 - h**2) から、dx, dh_prev, "
+        "dWx, dWh, db）。",
+    )
+
+
 def _lstm_reference(x, h_prev, c_prev, Wx, Wh, b, order="ifgo", candidate=np.tanh):
     """One LSTM step with the gate blocks of ``Wx``, ``Wh``, ``b`` read in ``order``."""
     H = h_prev.shape[1]
@@ -95,7 +192,7 @@ def _lstm_reference(x, h_prev, c_prev, Wx, Wh, b, order="ifgo", candidate=np.tan
 
 
 def check_lstm_step(lstm_step) -> Feedback:
-    r"""第6回 課題2: ``lstm_step(x, h_prev, c_prev, Wx, Wh, b)`` returns ``(h, c)`` of one LSTM
+    r"""第6回 課題3: ``lstm_step(x, h_prev, c_prev, Wx, Wh, b)`` returns ``(h, c)`` of one LSTM
     step with Keras's gate order (i, f, g, o) in the columns of ``Wx`` (D, 4H), ``Wh`` (H, 4H)
     and ``b`` (4H,): :math:`c_t = f \odot c_{t-1} + i \odot g`, :math:`h_t = o \odot \tanh(c_t)`.
     """
@@ -187,7 +284,7 @@ def check_lstm_step(lstm_step) -> Feedback:
 
 
 def check_make_windows(make_windows_fn) -> Feedback:
-    """第6回 課題3: ``make_windows_fn(series, input_len, horizon)`` cuts a 1-D series (T,) into
+    """第6回 課題4: ``make_windows_fn(series, input_len, horizon)`` cuts a 1-D series (T,) into
     ``X`` (N, input_len), the windows ``series[s : s + input_len]`` for every start ``s``
     (stride 1), and ``y`` (N,), the value ``horizon`` steps after each window's last value;
     N = T - input_len - horizon + 1. The series is not modified."""
@@ -268,8 +365,8 @@ def check_make_windows(make_windows_fn) -> Feedback:
 
 
 def check_temperature_softmax(temperature_softmax) -> Feedback:
-    r"""第6回 課題4: ``temperature_softmax(logits, temperature)`` returns the probabilities
-    :math:`\mathrm{softmax}(\text{logits} / T)` (V,), without overflow for logits near 1000 and
+    r"""第6回 課題5: ``temperature_softmax(logits, temperature)`` returns the probabilities
+    :math:`\mathrm{softmax}(\text{logits} / \tau)` (V,), without overflow for logits near 1000 and
     without modifying ``logits``."""
     small = np.array([2.0, 1.0, 0.0, -1.0, 0.5])
     big = np.array([1000.0, 999.0, 995.0, 990.0])
@@ -282,7 +379,7 @@ def check_temperature_softmax(temperature_softmax) -> Feedback:
             return err
         if not np.array_equal(logits, original):
             return Feedback(
-                False, "引数の logits を書き換えないでください（logits /= T ではなく logits / T）。"
+                False, "引数の logits を書き換えないでください（logits /= τ ではなく logits / τ）。"
             )
         out, err = _as_float_array(out, "確率")
         if err is not None:
@@ -295,18 +392,18 @@ def check_temperature_softmax(temperature_softmax) -> Feedback:
         expected = softmax(logits / temperature)
         if np.allclose(out, expected, atol=1e-6):
             continue
-        where = f"logits={logits.tolist()}, T={temperature:g}"
+        where = f"logits={logits.tolist()}, τ={temperature:g}"
         if not np.all(np.isfinite(out)):
             return Feedback(
                 False,
                 f"{where} で nan や inf が出ました。exp がオーバーフローしています。exp の前に "
-                "z = logits / T の最大値を引きましょう（引いても確率は変わりません）。",
+                "z = logits / τ の最大値を引きましょう（引いても確率は変わりません）。",
             )
         if temperature != 1 and np.allclose(out, softmax(logits) ** (1 / temperature)):
             return Feedback(
                 False,
-                f"{where} のとき: 確率を 1/T 乗しただけでは和が 1 になりません。最後に和で割るか、"
-                "logits / T の softmax を計算してください。",
+                f"{where} のとき: 確率を 1/τ 乗しただけでは和が 1 になりません。最後に和で割るか、"
+                "logits / τ の softmax を計算してください。",
             )
         total = out.sum()
         if not np.isclose(total, 1.0) and total > 0 and np.allclose(out / total, expected):
@@ -317,8 +414,8 @@ def check_temperature_softmax(temperature_softmax) -> Feedback:
             )
         with np.errstate(all="ignore"):
             wrong = [
-                (softmax(logits * temperature), "T で割るところを、T を掛けています。"),
-                (softmax(logits), "温度 T を使っていません。logits / T の softmax です。"),
+                (softmax(logits * temperature), "τ で割るところを、τ を掛けています。"),
+                (softmax(logits), "温度 τ を使っていません。logits / τ の softmax です。"),
             ]
         for value, message in wrong:
             if np.allclose(out, value, atol=1e-6):

@@ -10,6 +10,7 @@ from seminar_lib.exercises.s06_rnn import (
     check_lstm_step,
     check_make_windows,
     check_rnn_step,
+    check_rnn_step_backward,
     check_temperature_softmax,
 )
 from seminar_lib.functions import sigmoid, softmax
@@ -182,10 +183,10 @@ def in_place_temperature_softmax(logits, temperature):
     ("answer", "hint"),
     [
         (naive_temperature_softmax, "オーバーフロー"),
-        (lambda z, t: good_temperature_softmax(z * t * t, t), "T を掛けて"),
-        (lambda z, t: good_temperature_softmax(z, 1.0), "温度 T を使っていません"),
+        (lambda z, t: good_temperature_softmax(z * t * t, t), "τ を掛けて"),
+        (lambda z, t: good_temperature_softmax(z, 1.0), "温度 τ を使っていません"),
         (lambda z, t: np.exp((z - z.max()) / t), "exp の和で割って"),
-        (lambda z, t: good_temperature_softmax(z, 1.0) ** (1 / t), "1/T 乗しただけ"),
+        (lambda z, t: good_temperature_softmax(z, 1.0) ** (1 / t), "1/τ 乗しただけ"),
         (lambda z, t: good_temperature_softmax(z, t)[:-1], "同じ形"),
         (lambda z, t: good_temperature_softmax(z, t)[::-1], "になるはずが"),
         (in_place_temperature_softmax, "書き換えないで"),
@@ -201,7 +202,13 @@ def test_session_6_checkers_report_not_implemented_and_non_callables():
     def stub(*args):
         raise NotImplementedError("課題")
 
-    checkers = (check_rnn_step, check_lstm_step, check_make_windows, check_temperature_softmax)
+    checkers = (
+        check_rnn_step,
+        check_rnn_step_backward,
+        check_lstm_step,
+        check_make_windows,
+        check_temperature_softmax,
+    )
     for checker in checkers:
         fb = checker(stub)
         assert not fb.passed and "まだ実装されていません" in fb.message
@@ -222,3 +229,80 @@ def test_every_checker_passes_in_the_instructor_notebook():
 
 def test_notebook_06_has_at_least_three_checked_exercises():
     assert len(checker_cells("06_rnn_lstm.ipynb")) >= 3
+
+
+def good_rnn_step_backward(dh, x, h_prev, h, Wx, Wh):
+    da = dh * (1 - h**2)  # (N, H)
+    return da @ Wx.T, da @ Wh.T, x.T @ da, h_prev.T @ da, da.sum(axis=0)
+
+
+def test_check_rnn_step_backward_passes_the_reference_and_a_loop():
+    assert check_rnn_step_backward(good_rnn_step_backward).passed
+
+    def loop(dh, x, h_prev, h, Wx, Wh):
+        dx, dh_prev, dWx, dWh, db = (
+            np.zeros_like(x),
+            np.zeros_like(h_prev),
+            np.zeros_like(Wx),
+            np.zeros_like(Wh),
+            np.zeros(Wh.shape[0]),
+        )
+        for n in range(len(x)):
+            da = dh[n] * (1 - h[n] ** 2)  # (H,)
+            dx[n], dh_prev[n] = Wx @ da, Wh @ da
+            dWx += np.outer(x[n], da)
+            dWh += np.outer(h_prev[n], da)
+            db += da
+        return [dx, dh_prev, dWx, dWh, db]
+
+    assert check_rnn_step_backward(loop).passed
+
+
+def _backward_with(da_fn=None, dh_prev_fn=None, dWx_fn=None, dWh_fn=None, db_fn=None):
+    def answer(dh, x, h_prev, h, Wx, Wh):
+        da = da_fn(dh, h) if da_fn else dh * (1 - h**2)
+        return (
+            da @ Wx.T,
+            dh_prev_fn(da, Wh) if dh_prev_fn else da @ Wh.T,
+            dWx_fn(x, da) if dWx_fn else x.T @ da,
+            dWh_fn(h_prev, h, da) if dWh_fn else h_prev.T @ da,
+            db_fn(da) if db_fn else da.sum(axis=0),
+        )
+
+    return answer
+
+
+def backward_in_place(dh, x, h_prev, h, Wx, Wh):
+    dh *= 1 - h**2  # modifies the argument
+    return dh @ Wx.T, dh @ Wh.T, x.T @ dh, h_prev.T @ dh, dh.sum(axis=0)
+
+
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [
+        (_backward_with(da_fn=lambda dh, h: dh), "dx に tanh の微分 (1 - h**2) が掛かって"),
+        (_backward_with(da_fn=lambda dh, h: dh * (1 - h)), "1 - h ではありません"),
+        (_backward_with(dh_prev_fn=lambda da, Wh: da @ Wh), "Wh の転置を掛けます"),
+        (_backward_with(dWx_fn=lambda x, da: da.T @ x), "転置していませんか"),
+        (_backward_with(dWh_fn=lambda hp, h, da: h.T @ da), "前の h_prev を使います"),
+        (_backward_with(db_fn=lambda da: da), "N 個の例について和"),
+        (_backward_with(db_fn=lambda da: da.mean(axis=0)), "db が数値微分と合いません"),
+        (backward_in_place, "書き換えないで"),
+        (lambda *args: good_rnn_step_backward(*args)[:4], "5 つを return"),
+        (lambda *args: None, "return を書き忘れて"),
+        (lambda *args: ("abc", 1, 2, 3, 4), "dx を数の配列で"),
+    ],
+)
+def test_check_rnn_step_backward_hints(answer, hint):
+    fb = check_rnn_step_backward(answer)
+    assert not fb.passed and hint in fb.message, fb.message
+
+
+def test_check_rnn_step_backward_uses_numerical_gradients(monkeypatch):
+    # The reference is numerical: a checker whose numerical gradient is perturbed rejects the
+    # analytic answer.
+    from seminar_lib.exercises import s06_rnn
+
+    real = s06_rnn._numerical_step_grads
+    monkeypatch.setattr(s06_rnn, "_numerical_step_grads", lambda *a: [g * 1.01 for g in real(*a)])
+    assert not check_rnn_step_backward(good_rnn_step_backward).passed
