@@ -71,6 +71,10 @@ def test_matrix_writes_every_number_and_highlights():
     assert blue.patches[0].get_edgecolor() == matplotlib.colors.to_rgba("tab:blue")
     row = P.plot_matrix([1.5, 2.25], fmt="{:.1f}")  # a vector is one row
     assert [t.get_text() for t in row.texts] == ["1.5", "2.2"]
+    assert {t.get_fontsize() for t in ax.texts} == {11}  # readable on a slide
+    small = P.plot_matrix(np.ones((2, 2)), fontsize=8)
+    assert {t.get_fontsize() for t in small.texts} == {8}
+    assert small.xaxis.get_ticklabels()[0].get_fontsize() == 7
 
 
 def test_filters_and_feature_maps_are_scaled_one_by_one():
