@@ -9,7 +9,7 @@
    Target: augmented pipeline at most 1.3x the in-memory time (the pipeline is not the
    bottleneck). Each side has its own model, warmed up by one short fit before timing.
 2. Execution of notebooks/00_python_numpy.ipynb and notebooks/04_data_cnn.ipynb through the
-   project's execute path, in temporary copies (targets: under 1 and under 6 minutes; skipped
+   project's execute path, in temporary copies (targets: under 1 and under 8 minutes; skipped
    with ``--skip-notebook``).
 
 Rounds interleave the two sides; "best" is the fastest of all rounds (the ``timeit``
@@ -84,7 +84,7 @@ def main() -> None:
     print(f"{'epoch: augmented tf.data / in-memory':44s} {best:7.2f} {median:7.2f} {'<= 1.3':>7s}")
 
     if not args.skip_notebook:
-        for name, target in (("00_python_numpy.ipynb", 60.0), ("04_data_cnn.ipynb", 360.0)):
+        for name, target in (("00_python_numpy.ipynb", 60.0), ("04_data_cnn.ipynb", 480.0)):
             seconds = time_notebook(name)
             print(f"execute {name:28s} {seconds:7.1f} s  target < {target:.0f} s")
 

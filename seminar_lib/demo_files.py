@@ -108,7 +108,10 @@ DEMO_FOLDER_CLASSES = (
     "bag",
     "ankle_boot",
 )
-_DEMO_README = "dl-seminar demo image folder"
+_DEMO_README = "dl-seminar の練習用の画像フォルダ"
+_OLD_DEMO_README = (
+    "dl-seminar demo image folder"  # the first line before the course went Japanese-only
+)
 # (Pillow mode, file format) of the demo images, drawn at random for each file.
 _DEMO_KINDS = (
     ("L", "PNG"),
@@ -185,7 +188,9 @@ def make_demo_image_folder(root, images_per_class: int = 30, seed: int = 0) -> P
         raise TypeError(f"Expected `seed` to be an int >= 0. Received: seed={seed!r}")
     readme = root / "README.txt"
     if root.exists():
-        ours = readme.is_file() and readme.read_text(encoding="utf-8").startswith(_DEMO_README)
+        ours = readme.is_file() and readme.read_text(encoding="utf-8").startswith(
+            (_DEMO_README, _OLD_DEMO_README)
+        )
         if not ours and (not root.is_dir() or any(root.iterdir())):
             raise ValueError(
                 f"Refusing to write the demo folder into {root}: it exists and was not written "
@@ -217,11 +222,9 @@ def make_demo_image_folder(root, images_per_class: int = 30, seed: int = 0) -> P
     )
     (root / "bag" / "memo.txt").write_text("撮影メモ: バッグは 2 回目の撮影分\n", encoding="utf-8")
     readme.write_text(
-        f"{_DEMO_README} (seminar_lib.demo_files.make_demo_image_folder, seed={seed}).\n"
-        "The images are Fashion-MNIST test images (Zalando, MIT licence), resized, tinted and\n"
-        "saved in various modes and formats. Four files are broken on purpose.\n"
-        "画像は Fashion-MNIST のテスト画像を加工したものです。\n"
-        "4 つのファイルはわざと壊してあります。\n",
+        f"{_DEMO_README} (seminar_lib.demo_files.make_demo_image_folder, seed={seed})\n"
+        "画像は Fashion-MNIST のテスト画像（Zalando, MIT ライセンス）の大きさ・色合いを変え、\n"
+        "いろいろなモードと形式で保存し直したものです。4 つのファイルはわざと壊してあります。\n",
         encoding="utf-8",
     )
     return root

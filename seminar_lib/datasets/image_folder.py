@@ -120,7 +120,7 @@ def _decode_image(path: Path, mode: str, size_hw: tuple[int, int], background: i
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     if path.stat().st_size == 0:
-        return None, "empty file (0 bytes) / 空のファイル"
+        return None, "空のファイルです (0 バイト)"
     try:
         with Image.open(path) as img:
             img.load()  # decode now: truncated or corrupt data fails here, not later
@@ -130,11 +130,11 @@ def _decode_image(path: Path, mode: str, size_hw: tuple[int, int], background: i
                 img = img.resize((size_hw[1], size_hw[0]), Image.Resampling.BILINEAR)
             return np.asarray(img, dtype=np.uint8), None
     except UnidentifiedImageError:
-        return None, "not an image file (Pillow cannot identify it) / 画像ではありません"
-    except Image.DecompressionBombError as exc:
-        return None, f"image too large ({exc}) / 大きすぎる画像"
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        return None, f"truncated or corrupt image ({exc}) / 壊れた画像"
+        return None, "画像のファイルではありません（Pillow が形式を判別できません）"
+    except Image.DecompressionBombError:
+        return None, "大きすぎる画像です（画素の数が Pillow の上限を超えています）"
+    except (OSError, SyntaxError, ValueError, EOFError):
+        return None, "途中で切れているか、壊れた画像です"
 
 
 def load_image_folder(
@@ -206,11 +206,11 @@ def load_image_folder(
     class_dirs = []
     for entry in sorted(root.iterdir()):
         if entry.name.startswith("."):
-            skipped.append((entry.name, "hidden, ignored / 隠しファイル・フォルダ"))
+            skipped.append((entry.name, "隠しファイル・フォルダなので無視しました"))
         elif entry.is_dir():
             class_dirs.append(entry)
         else:
-            skipped.append((entry.name, "not inside a class folder / クラスのフォルダの外"))
+            skipped.append((entry.name, "クラスのフォルダの外にあります"))
     if not class_dirs:
         raise DatasetError(f"No class folders in {root}. {layout}")
 
@@ -222,7 +222,7 @@ def load_image_folder(
             hidden = [i for i, part in enumerate(parts) if part.startswith(".")]
             if hidden:  # report the hidden entry itself once, not what a hidden folder holds
                 if hidden[0] == len(parts) - 1:
-                    skipped.append((rel, "hidden, ignored / 隠しファイル・フォルダ"))
+                    skipped.append((rel, "隠しファイル・フォルダなので無視しました"))
                 continue
             if not path.is_file():
                 continue

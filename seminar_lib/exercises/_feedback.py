@@ -45,6 +45,32 @@ def _call(fn, *args):
         return None, Feedback(False, f"実行中にエラーが出ました: {type(exc).__name__}: {exc}")
 
 
+def _names_used(fn) -> set[str]:
+    """The global and attribute names that ``fn``'s code refers to, nested functions included
+    (``fn.__code__.co_names``); empty for an object without Python code."""
+    names, todo = set(), [getattr(fn, "__code__", None)]
+    while todo:
+        code = todo.pop()
+        if code is None:
+            continue
+        names.update(code.co_names)
+        todo += [c for c in code.co_consts if hasattr(c, "co_names")]
+    return names
+
+
+def _uses_forbidden(fn, forbidden, task: str):
+    """Feedback when ``fn`` calls a function in ``forbidden`` (names) that does the exercise's
+    work, else None. A static look at the code: it catches a direct call, not an alias."""
+    used = sorted(_names_used(fn) & set(forbidden))
+    if not used:
+        return None
+    return Feedback(
+        False,
+        f"{', '.join(used)} を使っています。この課題は、{task}を自分で書く課題です。"
+        "ライブラリの関数やクラスを呼ばずに書いてください。",
+    )
+
+
 def _as_float_array(out, what: str):
     """The answer as a float array, or (None, Feedback) when it is not numbers."""
     if out is None:

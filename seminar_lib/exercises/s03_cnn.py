@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from seminar_lib.exercises._feedback import Feedback, _as_float_array, _call, _number
+from seminar_lib.exercises._feedback import (
+    Feedback,
+    _as_float_array,
+    _call,
+    _number,
+    _uses_forbidden,
+)
 
 __all__ = [
     "check_conv_forward",
@@ -56,6 +62,9 @@ def check_conv_output_size(output_size) -> Feedback:
     r"""第3回 課題1: ``output_size(input_size, filter_size, stride, padding)`` returns
     :math:`OH = \lfloor (H + 2P - FH) / S \rfloor + 1` (an integer) for every case of
     :data:`CONV_SIZE_CASES`."""
+    forbidden = _uses_forbidden(output_size, {"conv_output_size"}, "出力の大きさの式")
+    if forbidden is not None:
+        return forbidden
     answers = []
     for H, FH, S, P in CONV_SIZE_CASES:
         out, err = _call(output_size, H, FH, S, P)
@@ -110,6 +119,11 @@ def check_maxpool_forward(max_pool) -> Feedback:
     """第3回 課題2: ``max_pool(x)`` is 2x2 max pooling with stride 2 of ``x`` (N, C, H, W)
     (H and W even): the largest value of each window, channel by channel, shape
     (N, C, H/2, W/2); ``x`` is not modified."""
+    forbidden = _uses_forbidden(
+        max_pool, {"MaxPool2D", "AvgPool2D", "MaxPooling2D", "max_pool2d"}, "マックスプーリング"
+    )
+    if forbidden is not None:
+        return forbidden
     rng = np.random.default_rng(3)
     inputs = [
         rng.standard_normal((2, 3, 4, 6)),  # N, C, H, W all different; values of both signs
@@ -277,7 +291,15 @@ def _conv_reference(x, filters, bias, stride, padding):
 def check_conv_forward(conv_forward) -> Feedback:
     """第3回 課題4: ``conv_forward(x, filters, bias, stride, padding)`` is the forward pass of a
     convolution layer (x (N, C, H, W), filters (FN, C, FH, FW), bias (FN,)) -> (N, FN, OH, OW),
-    equal to the loop over the definition; ``x`` and ``filters`` are not modified."""
+    equal to the loop over the definition; ``x`` and ``filters`` are not modified. It may use
+    ``im2col`` and ``conv_output_size`` but not the notebook's loop ``conv_naive`` or a layer."""
+    forbidden = _uses_forbidden(
+        conv_forward,
+        {"conv_naive", "Conv2D", "conv2d", "correlate", "convolve"},
+        "im2col の畳み込み",
+    )
+    if forbidden is not None:
+        return forbidden
     rng = np.random.default_rng(4)
     cases = [  # (x shape, filters shape, stride, padding): N, C, FN all different
         ((2, 3, 7, 7), (5, 3, 3, 3), 2, 1),  # -> (2, 5, 4, 4)

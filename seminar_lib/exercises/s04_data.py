@@ -1,13 +1,18 @@
-"""Checkers of session 4 (data shaping for a CNN): notebook ``04_data_cnn.ipynb``."""
+"""Checkers of session 4 (data shaping for a CNN): notebook ``04_data_cnn.ipynb``.
+
+The checker of the Keras CNN lives in :mod:`seminar_lib.exercises.s04_cnn` and is imported from
+here too, so that the notebook imports every checker of session 4 from this module."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from seminar_lib.exercises._feedback import Feedback, _as_float_array, _call
+from seminar_lib.exercises.s04_cnn import check_fashion_cnn
 
 __all__ = [
     "check_cifar_row",
+    "check_fashion_cnn",
     "check_one_hot",
     "check_standardize",
     "check_to_float_images",

@@ -12,7 +12,7 @@ from seminar_lib.exercises.s03_cnn import (
     check_edge_filter,
     check_maxpool_forward,
 )
-from seminar_lib.layers import im2col
+from seminar_lib.layers import Conv2D, MaxPool2D, conv_output_size, im2col
 
 
 def good_output_size(input_size, filter_size, stride=1, padding=0):
@@ -238,3 +238,49 @@ def test_every_checker_passes_in_the_instructor_notebook():
 
 def test_notebook_03_has_at_least_four_checked_exercises():
     assert len(checker_cells("03_deep_cnn.ipynb")) >= 4
+
+
+# The exercises must be done, not delegated: a direct call of the library's (or the notebook's)
+# function that does the work is rejected, although its output would pass the value checks.
+def size_by_library(input_size, filter_size, stride=1, padding=0):
+    return conv_output_size(input_size, filter_size, stride, padding)
+
+
+def pool_by_library(x):
+    return MaxPool2D(2).forward(x)
+
+
+def conv_naive(x, filters, bias, stride=1, padding=0):  # the notebook's name for the loop
+    return naive_conv(x, filters, bias, stride, padding)
+
+
+def conv_by_notebook_loop(x, filters, bias, stride=1, padding=0):
+    return conv_naive(x, filters, bias, stride, padding)
+
+
+def conv_by_library_layer(x, filters, bias, stride=1, padding=0):
+    FN, C, FH, FW = filters.shape
+    layer = Conv2D(C, FN, (FH, FW), np.random.default_rng(0), stride, padding, dtype=np.float64)
+    layer.params["W"], layer.params["b"] = filters, bias
+    return layer.forward(x)
+
+
+def test_library_shortcuts_would_give_the_right_values():
+    assert size_by_library(28, 5, 1, 2) == good_output_size(28, 5, 1, 2)
+    x = np.random.default_rng(0).standard_normal((2, 3, 4, 6))
+    assert np.array_equal(pool_by_library(x), x.reshape(2, 3, 2, 2, 3, 2).max(axis=(3, 5)))
+
+
+@pytest.mark.parametrize(
+    ("checker", "answer", "name"),
+    [
+        (check_conv_output_size, size_by_library, "conv_output_size"),
+        (check_maxpool_forward, pool_by_library, "MaxPool2D"),
+        (check_conv_forward, conv_by_notebook_loop, "conv_naive"),
+        (check_conv_forward, conv_by_library_layer, "Conv2D"),
+    ],
+)
+def test_session_3_checkers_reject_calling_the_library(checker, answer, name):
+    fb = checker(answer)
+    assert not fb.passed, fb.message
+    assert name in fb.message and "自分で書く課題" in fb.message, fb.message

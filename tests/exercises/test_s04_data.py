@@ -8,6 +8,7 @@ from notebook_checks import assert_every_checker_passes, checker_cells
 
 from seminar_lib.exercises.s04_data import (
     check_cifar_row,
+    check_fashion_cnn,
     check_one_hot,
     check_standardize,
     check_to_float_images,
@@ -258,3 +259,213 @@ def test_every_checker_passes_in_the_instructor_notebook():
 
 def test_notebook_04_has_at_least_three_checked_exercises():
     assert len(checker_cells("04_data_cnn.ipynb")) >= 3
+
+
+# check_fashion_cnn: every model is made from the layer configs of build_fashion_cnn(), changed
+# in one place, so that the tests follow the reference when its architecture changes.
+
+
+@pytest.fixture(scope="module")
+def keras():
+    pytest.importorskip("keras")
+    from seminar_lib.keras_models import keras
+
+    return keras
+
+
+@pytest.fixture(scope="module")
+def reference(keras):
+    from seminar_lib.keras_models import build_fashion_cnn
+
+    return build_fashion_cnn()
+
+
+@pytest.fixture(scope="module")
+def specs(reference):
+    """(class, config) of each layer of the reference, without the input layer."""
+    return [
+        (type(layer), layer.get_config())
+        for layer in reference.layers
+        if type(layer).__name__ != "InputLayer"
+    ]
+
+
+def sequential_from(specs, input_shape=(28, 28, 1)):
+    """A build_model() that makes a new Sequential of the (class, config) layers each call."""
+
+    def build_model():
+        from seminar_lib.keras_models import keras
+
+        inputs = [] if input_shape is None else [keras.Input(shape=input_shape)]
+        return keras.Sequential(inputs + [cls.from_config(dict(config)) for cls, config in specs])
+
+    return build_model
+
+
+def index(specs, name, **where):
+    """Position of the first layer of class ``name`` whose config has the values ``where``."""
+    return next(
+        i
+        for i, (cls, config) in enumerate(specs)
+        if cls.__name__ == name and all(config[k] == v for k, v in where.items())
+    )
+
+
+def changed(specs, i, **changes):
+    out = list(specs)
+    cls, config = out[i]
+    out[i] = (cls, {**config, **changes})
+    return out
+
+
+def without(specs, i):
+    return specs[:i] + specs[i + 1 :]
+
+
+def layer_spec(layer):
+    """(class, config) of a new layer, without its name: each copy gets its own name."""
+    config = layer.get_config()
+    del config["name"]
+    return type(layer), config
+
+
+def conv_with_relu(specs):
+    """The first Conv2D -> BatchNormalization -> ReLU as Conv2D(relu) -> BatchNormalization."""
+    i = next(
+        i
+        for i in range(len(specs) - 2)
+        if [cls.__name__ for cls, _ in specs[i : i + 3]] == ["Conv2D", "BatchNormalization", "ReLU"]
+    )
+    return without(changed(specs, i, activation="relu"), i + 2)
+
+
+def relu_before_batch_norm(specs):
+    i = index(specs, "BatchNormalization")
+    out = list(specs)
+    out[i], out[i + 1] = out[i + 1], out[i]
+    return out
+
+
+def extra_pooling(specs):
+    from seminar_lib.keras_models import keras
+
+    i = index(specs, "ReLU") + 1
+    return specs[:i] + [layer_spec(keras.layers.MaxPooling2D())] + specs[i:]
+
+
+def global_pooling(specs):
+    from seminar_lib.keras_models import keras
+
+    out = list(specs)
+    out[index(specs, "Flatten")] = layer_spec(keras.layers.GlobalAveragePooling2D())
+    return out
+
+
+def extra_softmax(specs):
+    from seminar_lib.keras_models import keras
+
+    return specs + [layer_spec(keras.layers.Softmax())]
+
+
+def relu_as_activation(specs):
+    from seminar_lib.keras_models import keras
+
+    relu = layer_spec(keras.layers.Activation("relu"))
+    return [relu if cls.__name__ == "ReLU" else (cls, c) for cls, c in specs]
+
+
+def test_check_fashion_cnn_passes_copies_of_the_reference(keras, reference, specs):
+    fb = check_fashion_cnn(sequential_from(specs))
+    assert fb.passed, fb.message
+    assert f"層の数 {len(specs)}、パラメータの数 {reference.count_params():,}" in fb.message
+    assert check_fashion_cnn(sequential_from(relu_as_activation(specs))).passed  # the same layer
+
+    def functional():
+        x = inputs = keras.Input(shape=(28, 28, 1))
+        for cls, config in specs:
+            x = cls.from_config(dict(config))(x)
+        return keras.Model(inputs, x)
+
+    assert check_fashion_cnn(functional).passed
+
+
+@pytest.mark.parametrize(
+    ("mistake", "hint"),
+    [
+        (lambda s: changed(s, index(s, "Conv2D"), padding="valid"), 'padding="same" を付けて'),
+        (
+            lambda s: changed(s, index(s, "Conv2D", strides=(2, 2)), padding="valid"),
+            'padding="same" を付けて',
+        ),
+        (
+            lambda s: changed(s, index(s, "Conv2D", strides=(2, 2)), strides=(1, 1)),
+            "strides=2 を付けてください",
+        ),
+        (
+            lambda s: changed(s, index(s, "Conv2D", strides=(1, 1)), strides=(2, 2)),
+            "strides=2 は付けません",
+        ),
+        (lambda s: changed(s, index(s, "Conv2D", use_bias=False), use_bias=True), "use_bias=False"),
+        (
+            lambda s: changed(s, i := index(s, "Conv2D"), filters=2 * s[i][1]["filters"]),
+            "フィルターの数",
+        ),
+        (
+            lambda s: changed(
+                s, i := index(s, "Conv2D"), kernel_size=tuple(k + 2 for k in s[i][1]["kernel_size"])
+            ),
+            "カーネルの大きさは",
+        ),
+        (conv_with_relu, "ReLU は BatchNormalization の後に置きます"),
+        (relu_before_batch_norm, "順番が逆"),
+        (lambda s: without(s, index(s, "BatchNormalization")), "BatchNormalization が抜けて"),
+        (lambda s: without(s, index(s, "ReLU")), "ReLU が抜けて"),
+        (extra_pooling, "余分な MaxPooling2D"),
+        (lambda s: changed(s, i := index(s, "Dropout"), rate=s[i][1]["rate"] + 0.2), "rate="),
+        (lambda s: changed(s, len(s) - 1, activation="softmax"), "from_logits=True"),
+        (extra_softmax, "from_logits=True"),
+        (lambda s: changed(s, len(s) - 1, units=9), "units は 10 のはずが 9"),
+        (global_pooling, "Flatten のはずが GlobalAveragePooling2D"),
+        (lambda s: s[:-1], "足りません"),
+    ],
+)
+def test_check_fashion_cnn_hints(specs, mistake, hint):
+    fb = check_fashion_cnn(sequential_from(mistake(specs)))
+    assert not fb.passed and hint in fb.message, fb.message
+
+
+def test_check_fashion_cnn_input_hints(keras, specs):
+    for input_shape, hint in [
+        ((28, 28), "チャンネルの軸がありません"),
+        ((1, 28, 28), "チャンネルが先頭"),
+        ((32, 32, 3), "入力の形が (None, 32, 32, 3)"),
+        (None, "keras.Input(shape=(28, 28, 1)) から始めて"),
+    ]:
+        fb = check_fashion_cnn(sequential_from(specs, input_shape))
+        assert not fb.passed and hint in fb.message, fb.message
+    reshape = layer_spec(keras.layers.Reshape((28, 28, 1)))  # builds, from a (28, 28) input
+    fb = check_fashion_cnn(sequential_from([reshape, *specs], (28, 28)))
+    assert not fb.passed and "チャンネルの軸がありません" in fb.message, fb.message
+
+
+def test_check_fashion_cnn_wants_a_function_returning_a_new_model(keras, specs):
+    model = sequential_from(specs)()
+
+    def stub():
+        raise NotImplementedError("課題")
+
+    def broken():
+        raise ValueError("typo")
+
+    for answer, hint in [
+        (lambda: model, "新しいモデルを返して"),
+        (model, "モデルを作る関数を渡して"),
+        (lambda: [cls.from_config(c) for cls, c in specs], "keras.Sequential([...]) で包んで"),
+        (lambda: keras.layers.Dense(10), "keras.Model を返して"),
+        (lambda: None, "return を書き忘れて"),
+        (stub, "まだ実装されていません"),
+        (broken, "ValueError: typo"),
+        (np.zeros(3), "関数を渡してください"),
+    ]:
+        fb = check_fashion_cnn(answer)
+        assert not fb.passed and hint in fb.message, fb.message
