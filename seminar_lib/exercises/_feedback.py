@@ -46,14 +46,14 @@ def _call(fn, *args):
 
 
 def _names_used(fn) -> set[str]:
-    """The global and attribute names that ``fn``'s code refers to, nested functions included
-    (``fn.__code__.co_names``); empty for an object without Python code."""
+    """The global, attribute and enclosing-scope names that ``fn``'s code refers to, nested
+    functions included (``co_names`` and ``co_freevars``); empty for an object without code."""
     names, todo = set(), [getattr(fn, "__code__", None)]
     while todo:
         code = todo.pop()
         if code is None:
             continue
-        names.update(code.co_names)
+        names.update(code.co_names, code.co_freevars)
         todo += [c for c in code.co_consts if hasattr(c, "co_names")]
     return names
 

@@ -8,7 +8,7 @@ importing this module does not import TensorFlow.
 
 from __future__ import annotations
 
-from seminar_lib.exercises._feedback import Feedback, _call
+from seminar_lib.exercises._feedback import Feedback, _call, _uses_forbidden
 
 __all__ = ["check_fashion_cnn"]
 
@@ -17,6 +17,12 @@ _NO_CHANNEL = f"入力にチャンネルの軸がありません。入力は {_I
 _LOGITS_HINT = (
     "モデルはソフトマックスをかける前のロジットを出力します。ソフトマックスは誤差関数の中で"
     "計算されます（SparseCategoricalCrossentropy(from_logits=True)）。"
+)
+
+_NOT_THE_ANSWER = Feedback(
+    False,
+    "build_fashion_cnn() のモデルがそのまま返っています。build_fashion_cnn() を呼ばずに、"
+    "keras.layers の層を自分で並べてください。",
 )
 
 
@@ -207,6 +213,11 @@ def check_fashion_cnn(build_model) -> Feedback:
             "モデルではなく、モデルを作る関数を渡してください（例: "
             "check_fashion_cnn(build_my_cnn)、関数名の後に () を付けません）。",
         )
+    if build_model is build_fashion_cnn:
+        return _NOT_THE_ANSWER
+    forbidden = _uses_forbidden(build_model, {"build_fashion_cnn"}, "CNN の層を並べるところ")
+    if forbidden is not None:
+        return forbidden
     model, err = _call(build_model)
     if err is not None:
         return _build_error_hint(err)
@@ -233,6 +244,8 @@ def check_fashion_cnn(build_model) -> Feedback:
             "呼ぶたびに新しいモデルを返してください（外で作ったモデルを返すと、学習済みの"
             "重みが次の実験に引き継がれてしまいます）。",
         )
+    if model.name == "fashion_cnn":  # the reference itself, e.g. through another function
+        return _NOT_THE_ANSWER
     problem = _input_hint(model)
     if problem is not None:
         return Feedback(False, problem)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from seminar_lib.exercises._feedback import Feedback, _as_float_array, _call
+from seminar_lib.exercises._feedback import Feedback, _as_float_array, _call, _uses_forbidden
 from seminar_lib.exercises.s04_cnn import check_fashion_cnn
 
 __all__ = [
@@ -103,6 +103,9 @@ def check_one_hot(one_hot_fn) -> Feedback:
     """第4回 課題2: ``one_hot_fn(y, num_classes)`` turns class ids ``y`` (N,) into a float array
     (N, num_classes) with a single 1 in column ``y[i]`` of row ``i``; ``y`` is not modified.
     Some classes do not occur in ``y``, and N differs from ``num_classes``."""
+    forbidden = _uses_forbidden(one_hot_fn, {"one_hot", "to_categorical"}, "one-hot 表現")
+    if forbidden is not None:
+        return forbidden
     cases = [
         (np.array([2, 0, 1, 2, 4]), 6),  # class 5 never occurs; N != K
         (np.array([3, 9, 0, 0, 7, 1, 1, 5, 2, 8, 6, 4], dtype=np.uint8), 10),  # uint8 labels
@@ -192,6 +195,11 @@ def check_standardize(standardize) -> Feedback:
     shifted and scaled feature by feature (axis 0) with the mean and standard deviation of
     ``X_train`` only (either ``ddof``); the arguments are not modified. Using the statistics of
     ``X_test``, or of both splits together, is data leakage."""
+    forbidden = _uses_forbidden(
+        standardize, {"Standardizer", "StandardScaler"}, "訓練データの平均と標準偏差での標準化"
+    )
+    if forbidden is not None:
+        return forbidden
     rng = np.random.default_rng(5)
     mean, scale = np.array([10.0, -3.0, 0.5, 200.0]), np.array([2.0, 0.5, 0.1, 40.0])
     X_train = rng.normal(mean, scale, size=(60, 4))  # (N, D) with N != D

@@ -151,14 +151,6 @@ def test_check_standardize_passes_training_statistics_with_either_ddof():
         standardize_with(lambda X, _: (X.mean(axis=0), X.std(axis=0, ddof=1)))
     ).passed
 
-    def with_the_library(X_train, X_test):
-        from seminar_lib.preprocessing import Standardizer
-
-        scaler = Standardizer(axis=0).fit(X_train)
-        return scaler.transform(X_train), scaler.transform(X_test)
-
-    assert check_standardize(with_the_library).passed
-
 
 @pytest.mark.parametrize(
     ("answer", "hint"),
@@ -468,4 +460,35 @@ def test_check_fashion_cnn_wants_a_function_returning_a_new_model(keras, specs):
         (np.zeros(3), "関数を渡してください"),
     ]:
         fb = check_fashion_cnn(answer)
+        assert not fb.passed and hint in fb.message, fb.message
+
+
+# The exercises must be done, not delegated to the library function the text forbids.
+def test_session_4_checkers_reject_calling_the_library():
+    from seminar_lib.keras_models import build_fashion_cnn
+    from seminar_lib.preprocessing import Standardizer, one_hot
+
+    def one_hot_by_library(y, num_classes):
+        return one_hot(y, num_classes)
+
+    def standardize_by_library(X_train, X_test):
+        scaler = Standardizer(axis=0).fit(X_train)
+        return scaler.transform(X_train), scaler.transform(X_test)
+
+    def cnn_by_library():
+        return build_fashion_cnn()
+
+    def cnn_by_alias():  # the reference model reached without naming it here
+        return aliased()
+
+    aliased = build_fashion_cnn
+    cases = [
+        (check_one_hot, one_hot_by_library, "one_hot を使っています"),
+        (check_standardize, standardize_by_library, "Standardizer を使っています"),
+        (check_fashion_cnn, cnn_by_library, "build_fashion_cnn を使っています"),
+        (check_fashion_cnn, build_fashion_cnn, "build_fashion_cnn() を呼ばずに"),
+        (check_fashion_cnn, cnn_by_alias, "build_fashion_cnn() を呼ばずに"),
+    ]
+    for checker, answer, hint in cases:
+        fb = checker(answer)
         assert not fb.passed and hint in fb.message, fb.message
