@@ -213,8 +213,6 @@ def check_fashion_cnn(build_model) -> Feedback:
             "モデルではなく、モデルを作る関数を渡してください（例: "
             "check_fashion_cnn(build_my_cnn)、関数名の後に () を付けません）。",
         )
-    if build_model is build_fashion_cnn:
-        return _NOT_THE_ANSWER
     forbidden = _uses_forbidden(build_model, {"build_fashion_cnn"}, "CNN の層を並べるところ")
     if forbidden is not None:
         return forbidden
