@@ -18,7 +18,8 @@ has two):
 - ``s02_layers`` (``02_mlp_softmax.ipynb``, the student's own layers): ``check_affine_layer``,
   ``check_relu_layer``, ``check_softmax_with_loss``, ``check_two_layer_net``
 - ``s03_cnn`` (``03_deep_cnn.ipynb``): ``check_conv_output_size``, ``check_maxpool_forward``,
-  ``check_edge_filter``
+  ``check_edge_filter``, ``check_conv_forward``
+- ``s03_layers`` (``03_deep_cnn.ipynb``, the student's own layer): ``check_dropout_layer``
 - ``s04_data`` (``04_data_cnn.ipynb``): ``check_cifar_row``, ``check_one_hot``,
   ``check_standardize``, ``check_to_float_images``
 - ``s04_cnn`` (``04_data_cnn.ipynb``, 5 節): ``check_fashion_cnn`` (re-exported by ``s04_data``)

@@ -1,5 +1,6 @@
-"""Shared by the layer checkers of session 2 (:mod:`seminar_lib.exercises.s02_layers`): make the
-student's layer, call its methods safely, read an array answer, and name a wrong gradient."""
+"""Shared by the layer checkers of sessions 2 and 3 (:mod:`~seminar_lib.exercises.s02_layers`,
+:mod:`~seminar_lib.exercises.s03_layers`): make the student's layer, call its methods safely,
+read an array answer, and name a wrong gradient."""
 
 from __future__ import annotations
 

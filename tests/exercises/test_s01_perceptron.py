@@ -110,10 +110,23 @@ def test_check_tanh_grad_rejects_tanh_in_the_source(answer):
     assert not fb.passed and "np.tanh / tanh_grad を使わずに" in fb.message
 
 
-def test_check_tanh_grad_accepts_a_function_without_readable_source():
-    exec_namespace = {"f2": f2}
+def test_check_tanh_grad_reads_the_code_not_the_source_file():
+    exec_namespace = {"f2": f2, "np": np}  # exec: no source file to read
     exec("def my_tanh_grad(x):\n    return 4 * f2(x) * (1 - f2(x))", exec_namespace)
-    assert check_tanh_grad(exec_namespace["my_tanh_grad"]).passed  # no source file: OSError
+    assert check_tanh_grad(exec_namespace["my_tanh_grad"]).passed
+    exec("def via_tanh(x):\n    return 1 - np.tanh(x) ** 2", exec_namespace)
+    fb = check_tanh_grad(exec_namespace["via_tanh"])
+    assert not fb.passed and "np.tanh / tanh_grad を使わずに" in fb.message
+
+
+def test_check_tanh_grad_sees_tanh_in_a_nested_function():
+    def nested(x):
+        def inner(u):
+            return 1 - np.tanh(u) ** 2
+
+        return inner(x)
+
+    assert not check_tanh_grad(nested).passed
 
 
 def test_check_tanh_grad_bad_answers():

@@ -23,10 +23,6 @@ from tools import slidefit, slides
 from tools.notebooks import NOTEBOOK_DIR, list_notebooks
 
 ROOT = Path(__file__).resolve().parents[2]
-# Notebooks whose slides are reworked in their own teaching pass (issue 14): their findings are
-# printed and the tests xfail (not strict). Every other notebook, new ones too, must fit.
-# 04: 3 figure-only slides of 721-821 px remain (cells 48, 78 and 116; 23 before the pass).
-PENDING_TEACHING_PASS = ("04_data_cnn",)
 
 
 @pytest.fixture(scope="session")
@@ -213,24 +209,19 @@ NOTEBOOKS = list_notebooks()
 
 def test_the_notebooks_are_checked():
     assert len(NOTEBOOKS) >= 6, NOTEBOOK_DIR
-    assert {p.stem for p in NOTEBOOKS} >= set(PENDING_TEACHING_PASS)  # no stale names
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_slide_fits_1280x720(path, notebook_report):
     report = notebook_report(path)
-    if report.too_tall and path.stem not in PENDING_TEACHING_PASS:
+    if report.too_tall:
         pytest.fail(report.format(), pytrace=False)
     print(report.format())  # shown with -rA
-    if report.too_tall:
-        pytest.xfail(f"{len(report.too_tall)} slides too tall; pending issue 14")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_slide_text_is_large_enough_to_read(path, notebook_report):
     report = notebook_report(path)
-    if report.small_text and path.stem not in PENDING_TEACHING_PASS:
+    if report.small_text:
         pytest.fail(report.format(), pytrace=False)
     print(report.format())  # shown with -rA; figures of unknown text size never fail
-    if report.small_text:
-        pytest.xfail(f"{len(report.small_text)} slides with small text; pending issue 14")
