@@ -9,12 +9,13 @@ import numpy as np
 from seminar_lib.exercises._feedback import Feedback, _as_float_array, _call
 
 
-def _make_layer(layer_class, *args):
-    """An instance of the student's class, or (None, Feedback)."""
+def _make_layer(layer_class, *args, example="MyAffine"):
+    """An instance of the student's class, or (None, Feedback); ``example`` names the class
+    the notebook asks for."""
     if not isinstance(layer_class, type):
         return None, Feedback(
             False,
-            f"クラスそのもの（例: MyAffine）を渡してください（受け取ったのは "
+            f"クラスそのもの（例: {example}）を渡してください（受け取ったのは "
             f"{type(layer_class).__name__} です）。",
         )
     layer, err = _call(layer_class, *args)

@@ -9,6 +9,7 @@ import numpy as np
 from seminar_lib.exercises._feedback import Feedback, _names_used
 from seminar_lib.exercises._layer_checks import _array_answer, _make_layer, _run
 from seminar_lib.layers import Dropout
+from seminar_lib.models import _takes_training
 
 __all__ = ["check_dropout_layer"]
 
@@ -28,7 +29,7 @@ def check_dropout_layer(layer_class) -> Feedback:
     is 0 with probability ``rate``, else multiplied by 1 / (1 - rate), with a new mask at every
     call; at inference ``forward`` returns ``x`` unchanged; ``backward`` applies the forward
     pass's own mask; arguments are not modified and float32 stays float32."""
-    layer, err = _make_layer(layer_class, _RATE, np.random.default_rng(0))
+    layer, err = _make_layer(layer_class, _RATE, np.random.default_rng(0), example="MyDropout")
     if err is not None:
         return err
     if _methods_use_library(layer_class):
@@ -36,6 +37,13 @@ def check_dropout_layer(layer_class) -> Feedback:
             False,
             "ライブラリの Dropout を使っています。この課題は、ドロップアウトの forward と "
             "backward を自分で書く課題です。Dropout を使わずに書いてください。",
+        )
+    if not _takes_training(layer):
+        return Feedback(
+            False,
+            "forward の引数は forward(self, x, training=False) のままにしてください。"
+            "Sequential と fit は training という名前で学習中か推論かを伝えるので、"
+            "名前が違う（train_flg など）と、ネットワークの中でドロップアウトが切り替わりません。",
         )
     rng = np.random.default_rng(3)
     x = rng.uniform(0.5, 1.5, size=(200, 50)).astype(np.float32)  # no zeros: a 0 is a drop
@@ -75,6 +83,13 @@ def check_dropout_layer(layer_class) -> Feedback:
             "学習中 (training=True) なのに、0 になった値がありません。forward(x, training=True) "
             "では、値ごとに確率 r で 0 にします。",
         )
+    for axis, unit in ((0, "列"), (1, "行")):  # one draw per feature or per example
+        if (dropped == dropped.take([0], axis=axis)).all():
+            return Feedback(
+                False,
+                f"{unit}ごとにまとめて 0 になっています。マスクは x と同じ形の "
+                "self.rng.random(x.shape) から引き、値 1 つずつ確率 rate で 0 にします。",
+            )
     if abs(share - (1 - _RATE)) < 0.03:
         return Feedback(
             False,
@@ -140,6 +155,13 @@ def check_dropout_layer(layer_class) -> Feedback:
         layer.backward, (dout,), (dout.copy(),), ("dout",), "推論の後の backward "
     )
     if err is not None:
+        if "NoneType" in err.message:
+            return Feedback(
+                False,
+                "推論 (training=False) の forward の後に backward を呼ぶと、マスクが None なので"
+                "エラーになりました。推論では何もしていないので、self.mask が None のときは "
+                "dout をそのまま返しましょう。",
+            )
         return err
     if not np.allclose(np.asarray(dx_inference, dtype=float), dout):
         return Feedback(
@@ -149,6 +171,7 @@ def check_dropout_layer(layer_class) -> Feedback:
         )
     return Feedback(
         True,
-        "学習中は値の約 3 割を 0 にして残りを 1 / (1 - r) 倍し、推論では何もせず、"
+        f"rate={_RATE} で試すと、学習中は値の約 3 割を 0 にして残りを 1 / (1 - r) 倍し、"
+        "推論では何もせず、"
         "backward は forward と同じマスクを使っています。",
     )

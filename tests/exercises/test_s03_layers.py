@@ -48,7 +48,17 @@ class PlainClassDropout:  # no base class: params and grads by hand, as in sessi
         return dout if self.keep is None else dout * self.keep / (1 - self.rate)
 
 
-@pytest.mark.parametrize("answer", [GoodDropout, PlainClassDropout])
+class LessThanKeep(GoodDropout):  # keep where the draw is below 1 - r; a new array at inference
+    def forward(self, x, training=False):
+        if not training:
+            self.mask = None
+            return x.copy()
+        keep = self.rng.random(x.shape) < 1 - self.rate
+        self.mask = np.where(keep, 1 / (1 - self.rate), 0).astype(x.dtype)
+        return x * self.mask
+
+
+@pytest.mark.parametrize("answer", [GoodDropout, PlainClassDropout, LessThanKeep])
 def test_check_dropout_layer_passes_correct_layers(answer):
     fb = check_dropout_layer(answer)
     assert fb.passed, fb.message
@@ -135,6 +145,34 @@ class ModifiesInput(GoodDropout):
         return out
 
 
+class SameUnitsForTheBatch(GoodDropout):
+    def forward(self, x, training=False):
+        if not training:
+            return super().forward(x, training)
+        keep = self.rng.random(x.shape[1]) < 1 - self.rate  # one draw per column only
+        self.mask = np.broadcast_to(keep.astype(x.dtype) / (1 - self.rate), x.shape)
+        return x * self.mask
+
+
+class WholeExamples(GoodDropout):
+    def forward(self, x, training=False):
+        if not training:
+            return super().forward(x, training)
+        keep = self.rng.random((x.shape[0], 1)) < 1 - self.rate  # one draw per row only
+        self.mask = np.broadcast_to(keep.astype(x.dtype) / (1 - self.rate), x.shape)
+        return x * self.mask
+
+
+class RenamedTrainingArgument(GoodDropout):  # the reference book's name: train_flg
+    def forward(self, x, train_flg=False):
+        return super().forward(x, train_flg)
+
+
+class BackwardFailsAfterInference(GoodDropout):
+    def backward(self, dout):
+        return dout * self.mask  # None after an inference forward
+
+
 class Subclass(Dropout):
     pass
 
@@ -164,10 +202,14 @@ class CallsLibrary:
         (SameMaskEveryTime, "まったく同じ所が 0"),
         (StaleMaskAfterInference, "前の学習中のマスクが残っていませんか"),
         (ModifiesInput, "引数の x を書き換えています"),
+        (SameUnitsForTheBatch, "列ごとにまとめて 0"),
+        (WholeExamples, "行ごとにまとめて 0"),
+        (RenamedTrainingArgument, "training という名前"),
+        (BackwardFailsAfterInference, "self.mask が None のときは dout をそのまま"),
         (Subclass, "ライブラリの Dropout を使っています"),
         (CallsLibrary, "ライブラリの Dropout を使っています"),
         (Dropout, "ライブラリの Dropout を使っています"),
-        (GoodDropout(0.3, np.random.default_rng(0)), "クラスそのもの"),
+        (GoodDropout(0.3, np.random.default_rng(0)), "クラスそのもの（例: MyDropout）"),
     ],
 )
 def test_check_dropout_layer_names_the_typical_mistake(answer, hint):
