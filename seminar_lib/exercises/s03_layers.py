@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from seminar_lib.exercises._feedback import Feedback, _names_used
+from seminar_lib.exercises._feedback import Feedback, _uses_forbidden
 from seminar_lib.exercises._layer_checks import _array_answer, _make_layer, _run
 from seminar_lib.layers import Dropout
 from seminar_lib.models import _takes_training
@@ -14,14 +14,6 @@ from seminar_lib.models import _takes_training
 __all__ = ["check_dropout_layer"]
 
 _RATE = 0.3
-
-
-def _methods_use_library(layer_class) -> bool:
-    """Whether the class is the library's ``Dropout`` (or built on it), or its methods call it."""
-    if issubclass(layer_class, Dropout):
-        return True
-    methods = [v for v in vars(layer_class).values() if callable(v)]
-    return any("Dropout" in _names_used(m) for m in methods)
 
 
 def check_dropout_layer(layer_class) -> Feedback:
@@ -32,12 +24,16 @@ def check_dropout_layer(layer_class) -> Feedback:
     layer, err = _make_layer(layer_class, _RATE, np.random.default_rng(0), example="MyDropout")
     if err is not None:
         return err
-    if _methods_use_library(layer_class):
+    if issubclass(layer_class, Dropout):
         return Feedback(
             False,
-            "ライブラリの Dropout を使っています。この課題は、ドロップアウトの forward と "
+            "ライブラリの Dropout を継承しています。この課題は、ドロップアウトの forward と "
             "backward を自分で書く課題です。Dropout を使わずに書いてください。",
         )
+    for method in [v for v in vars(layer_class).values() if callable(v)]:  # __init__ included
+        err = _uses_forbidden(method, ["Dropout"], "ドロップアウトの forward と backward ")
+        if err is not None:
+            return err
     if not _takes_training(layer):
         return Feedback(
             False,

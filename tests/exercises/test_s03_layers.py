@@ -206,9 +206,9 @@ class CallsLibrary:
         (WholeExamples, "行ごとにまとめて 0"),
         (RenamedTrainingArgument, "training という名前"),
         (BackwardFailsAfterInference, "self.mask が None のときは dout をそのまま"),
-        (Subclass, "ライブラリの Dropout を使っています"),
-        (CallsLibrary, "ライブラリの Dropout を使っています"),
-        (Dropout, "ライブラリの Dropout を使っています"),
+        (Subclass, "ライブラリの Dropout を継承しています"),
+        (CallsLibrary, "Dropout を使っています。この課題は、ドロップアウトの"),
+        (Dropout, "ライブラリの Dropout を継承しています"),
         (GoodDropout(0.3, np.random.default_rng(0)), "クラスそのもの（例: MyDropout）"),
     ],
 )
