@@ -1,0 +1,157 @@
+"""The organiser's command line: ``python -m seminar_lib.contest <command>`` (or
+``seminar-contest <command>`` in the course's environment).
+
+    example                     print an example definition (TOML) to start from
+    init DEFINITION FOLDER      write the contest folder and the student pack; print the tokens
+    serve FOLDER [--host H] [--port P]
+                                run the leaderboard server (127.0.0.1 unless --host is given)
+    reveal FOLDER               show the private leaderboard (closes submissions)
+    export FOLDER [--out FILE]  everything as JSON, private scores included (organiser only)
+    export-codabench FOLDER OUT a Codabench competition bundle
+    new-token FOLDER TEAM       replace a team's lost token
+    validate CSV PACK           check a submission file against a student pack (for students)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import unicodedata
+from pathlib import Path
+
+from seminar_lib.contest.config import __doc__ as CONFIG_DOC
+
+__all__ = ["main"]
+
+
+def _example() -> str:
+    lines = CONFIG_DOC.split("::", 1)[1].strip("\n").splitlines()
+    return "\n".join(line[4:] for line in lines if line.startswith("    ")) + "\n"
+
+
+def _width(text: str) -> int:
+    """Columns a terminal gives ``text``: 2 for full-width (Japanese) characters."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _print_board(rows: list[dict], label: str) -> None:
+    print(f"{label}:")
+    for row in rows:
+        print(f"  {row['rank']:>3}  {row['score']:.5f}  {row['team']}")
+
+
+def cmd_example(args) -> None:
+    print(_example(), end="")
+
+
+def cmd_init(args) -> None:
+    from seminar_lib.contest.organizer import init_contest
+
+    team_tokens, organizer_token = init_contest(args.definition, args.folder)
+    width = max(_width(t) for t in team_tokens)
+    print(f"Contest written to {args.folder}; the student pack is {Path(args.folder) / 'student'}")
+    print("Tokens (shown only now; only their hashes are stored; `new-token` replaces one):")
+    for team, token in team_tokens.items():
+        print(f"  {team}{' ' * (width - _width(team))}  {token}")
+    print(f"Organiser token (reveal, export over the API): {organizer_token}")
+
+
+def cmd_serve(args) -> None:
+    from seminar_lib.contest.server import serve
+
+    print(f"Leaderboard: http://{args.host}:{args.port}/  (Ctrl+C stops the server)")
+    serve(args.folder, host=args.host, port=args.port)
+
+
+def cmd_reveal(args) -> None:
+    from seminar_lib.contest.contest import Contest
+
+    contest = Contest(args.folder)
+    contest.reveal()
+    _print_board(contest.leaderboard()["private"], "Final ranking (private)")
+
+
+def cmd_export(args) -> None:
+    from seminar_lib.contest.contest import Contest
+
+    text = json.dumps(Contest(args.folder).export(), ensure_ascii=False, indent=1)
+    if args.out:
+        Path(args.out).write_text(text + "\n", encoding="utf-8")
+        print(f"Wrote {args.out}")
+    else:
+        print(text)
+
+
+def cmd_export_codabench(args) -> None:
+    from seminar_lib.contest.codabench import export_codabench
+
+    print(f"Wrote {export_codabench(args.folder, args.out)}")
+
+
+def cmd_new_token(args) -> None:
+    from seminar_lib.contest.organizer import new_team_token
+
+    print(
+        f"New token for {args.team} (the old one no longer works): "
+        f"{new_team_token(args.folder, args.team)}"
+    )
+
+
+def cmd_validate(args) -> None:
+    from seminar_lib.contest.submission import read_student_pack, validate_submission
+
+    ids, _ = read_student_pack(args.pack)
+    labels = validate_submission(Path(args.csv).read_bytes(), ids)
+    print(f"OK: {len(labels):,} 行、形式は正しいです。")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m seminar_lib.contest",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    # name, help, positional arguments, run
+    commands = [
+        ("example", "print an example definition", (), cmd_example),
+        ("init", "write a contest folder and print the tokens", ("definition", "folder"), cmd_init),
+        ("serve", "run the leaderboard server", ("folder",), cmd_serve),
+        ("reveal", "show the private leaderboard", ("folder",), cmd_reveal),
+        ("export", "everything as JSON (private included)", ("folder",), cmd_export),
+        ("export-codabench", "write a Codabench bundle", ("folder", "out"), cmd_export_codabench),
+        ("new-token", "replace a team's token", ("folder", "team"), cmd_new_token),
+        (
+            "validate",
+            "check a submission CSV against a student pack",
+            ("csv", "pack"),
+            cmd_validate,
+        ),
+    ]
+    for name, text, positional, run in commands:
+        p = sub.add_parser(name, help=text)
+        for arg in positional:
+            p.add_argument(arg)
+        p.set_defaults(run=run)
+        if name == "serve":
+            p.add_argument(
+                "--host", default="127.0.0.1", help="127.0.0.1 unless the lab must reach it"
+            )
+            p.add_argument("--port", type=int, default=8000)
+        elif name == "export":
+            p.add_argument("--out", help="a JSON file (default: print)")
+    return parser
+
+
+def main(argv=None) -> int:
+    """Run one command; a user error prints one line and returns 1."""
+    from seminar_lib.contest.submission import SubmissionError
+
+    args = _parser().parse_args(argv)
+    try:
+        args.run(args)
+    except (FileNotFoundError, FileExistsError, ValueError, SubmissionError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,27 @@
+"""Fixtures of the contest tests (the helpers are in contest_helpers.py)."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from contest_helpers import Folder, Server, make_contest
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory) -> Folder:
+    """One initialised contest (daily_limit 3), copied by ``contest`` for each test."""
+    return make_contest(tmp_path_factory.mktemp("template"), daily_limit=3)
+
+
+@pytest.fixture
+def contest(template, tmp_path) -> Folder:
+    """A fresh copy of the template contest: each test has its own database."""
+    path = Path(shutil.copytree(template.path, tmp_path / "contest"))
+    return Folder(path, template.tokens, template.organizer)
+
+
+@pytest.fixture
+def server(contest):
+    srv = Server(contest.path).start()
+    yield srv
+    srv.stop()

@@ -1,0 +1,194 @@
+"""The real server on 127.0.0.1: auth, pages, escaping, size limit, no private score shown."""
+
+import json
+
+import httpx
+import numpy as np
+import pytest
+
+from seminar_lib.contest import ServerError, fetch_history, fetch_leaderboard, submit
+from seminar_lib.contest.contest import Contest
+
+SCRIPT_TEAM = "<script>alert(1)</script>"
+
+
+@pytest.fixture
+def api(server):
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        yield client
+
+
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def csv_for(contest, rng=None, correct=0.9):
+    """A CSV that is right on about ``correct`` of the images."""
+    c = Contest(contest.path)
+    rng = rng or np.random.default_rng(0)
+    labels = np.where(rng.random(len(c.ids)) < correct, c.y_true, (c.y_true + 1) % 10)
+    return "id,label\n" + "".join(f"{i},{y}\n" for i, y in zip(c.ids, labels, strict=True)), labels
+
+
+def test_submit_returns_the_public_score(contest, server):
+    text, labels = csv_for(contest)
+    public, private = Contest(contest.path).scores(labels)
+    assert submit(text, url=server.url, token=contest.tokens["チームA"]) == public
+    history = fetch_history(server.url, contest.tokens["チームA"])
+    assert [s["public"] for s in history] == [public] and "private" not in history[0]
+    board = fetch_leaderboard(server.url)
+    assert board["public"][0]["team"] == "チームA" and "private" not in board
+    assert repr(private) not in json.dumps(board) + json.dumps(history)
+
+
+@pytest.mark.parametrize(
+    ("headers", "status", "message"),
+    [
+        ({}, 401, "トークンがありません"),
+        ({"Authorization": "Basic abc"}, 401, "トークンがありません"),
+        ({"Authorization": "Bearer wrong-token"}, 401, "トークンが正しくありません"),
+    ],
+)
+def test_api_needs_a_valid_token(api, headers, status, message):
+    for method, path in (("POST", "/api/submit"), ("GET", "/api/history"), ("POST", "/api/final")):
+        response = api.request(method, path, headers=headers, content=b"id,label\n")
+        assert response.status_code == status and message in response.json()["detail"]
+
+
+def test_a_team_sees_only_its_own_history(contest, server, api):
+    text, _ = csv_for(contest)
+    submit(text, url=server.url, token=contest.tokens["チームA"])
+    assert fetch_history(server.url, contest.tokens["チームB"]) == []
+    # Team B cannot mark team A's submission as its final one.
+    response = api.post(
+        "/api/final", headers=bearer(contest.tokens["チームB"]), json={"submission_ids": [1]}
+    )
+    assert (
+        response.status_code == 400
+        and "このチームの提出ではありません" in response.json()["detail"]
+    )
+
+
+def test_organizer_endpoints(contest, server, api):
+    text, labels = csv_for(contest)
+    submit(text, url=server.url, token=contest.tokens["チームA"])
+    for path, method in (("/api/reveal", "POST"), ("/api/export", "GET")):
+        assert api.request(method, path).status_code == 401
+        response = api.request(method, path, headers=bearer(contest.tokens["チームA"]))
+        assert response.status_code == 403 and "主催者" in response.json()["detail"]
+    export = api.get("/api/export", headers=bearer(contest.organizer)).json()
+    _, private = Contest(contest.path).scores(labels)
+    assert export["submissions"][0]["private"] == private
+    assert "private" not in api.get("/api/leaderboard").json()  # the export revealed nothing
+    board = api.post("/api/reveal", headers=bearer(contest.organizer)).json()
+    assert board["revealed"] and board["private"][0]["score"] == private
+    with pytest.raises(ServerError, match="公開されたので、提出の受付は終了しました") as err:
+        submit(text, url=server.url, token=contest.tokens["チームA"])
+    assert err.value.status == 403
+
+
+def test_bad_files_and_the_daily_limit(contest, server):
+    token = contest.tokens["チームA"]
+    with pytest.raises(
+        ServerError, match="提出回数には数えません.*2 行目: 列が 3 個あります"
+    ) as err:
+        submit("id,label\n1,2,3\n", url=server.url, token=token)
+    assert err.value.status == 400
+    text, _ = csv_for(contest)
+    for _ in range(3):  # the template's daily limit
+        submit(text, url=server.url, token=token)
+    with pytest.raises(ServerError, match=r"今日の提出回数 \(3 回\) を使い切りました") as err:
+        submit(text, url=server.url, token=token)
+    assert err.value.status == 429
+
+
+def test_request_size_limit(contest, api):
+    big = b"id,label\n" + b"1,1\n" * 300_000  # 1.2 MB > 1 MiB + 64 KiB
+    response = api.post("/api/submit", headers=bearer(contest.tokens["チームA"]), content=big)
+    assert response.status_code == 413 and "リクエストが大きすぎます" in response.json()["detail"]
+
+
+def test_final_choice_over_the_api(contest, server, api):
+    token = contest.tokens["チームA"]
+    for seed in range(3):
+        submit(csv_for(contest, np.random.default_rng(seed))[0], url=server.url, token=token)
+    response = api.post("/api/final", headers=bearer(token), json={"submission_ids": [1, 2, 3]})
+    assert response.status_code == 400 and "2 件まで" in response.json()["detail"]
+    assert api.post("/api/final", headers=bearer(token), json={"ids": [1]}).status_code == 400
+    assert api.post("/api/final", headers=bearer(token), json={"submission_ids": [3]}).is_success
+    assert [s["chosen"] for s in fetch_history(server.url, token)] == [False, False, True]
+
+
+def test_pages_escape_team_names_and_show_no_private_score(contest, server, api):
+    text, labels = csv_for(contest)
+    submit(text, url=server.url, token=contest.tokens[SCRIPT_TEAM])
+    _, private = Contest(contest.path).scores(labels)
+    for path in ("/", "/projector", "/chart.svg", "/rules", "/team"):
+        response = api.get(path)
+        assert response.status_code == 200, path
+        assert "<script>" not in response.text, path
+        assert f"{private:.5f}" not in response.text, path
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in api.get("/").text
+    assert "&lt;script&gt;" in api.get("/chart.svg").text
+    assert 'http-equiv="refresh"' in api.get("/projector").text
+
+
+def test_team_page_login_upload_and_final(contest, server):
+    with httpx.Client(base_url=server.url, timeout=30) as browser:
+        response = browser.post("/login", data={"token": "nope"})
+        assert response.status_code == 401 and "トークンが正しくありません" in response.text
+        browser.post("/login", data={"token": contest.tokens["深層学習研"]})
+        page = browser.get("/team").text
+        assert "深層学習研" in page and "今日の提出: 0 / 3 回" in page
+        text, _ = csv_for(contest)
+        response = browser.post(
+            "/team/submit", files={"file": ("p.csv", text.encode(), "text/csv")}
+        )
+        assert (
+            response.status_code == 200
+            and "提出 #1 を受け付けました。public スコア" in response.text
+        )
+        response = browser.post(
+            "/team/submit", files={"file": ("p.csv", b"id,label\n", "text/csv")}
+        )
+        assert response.status_code == 400 and "id が 10,000 件足りません" in response.text
+        response = browser.post("/team/final", data={"final": ["1"]})
+        assert "最終提出を保存しました" in response.text and "checked" in response.text
+        browser.post("/logout")
+        assert "ログイン" in browser.get("/team").text
+    with httpx.Client(base_url=server.url, timeout=30) as stranger:  # no cookie
+        assert (
+            stranger.post("/team/submit", files={"file": ("p.csv", b"x", "text/csv")}).status_code
+            == 401
+        )
+
+
+def test_other_hosts_get_a_warning(contest):
+    import subprocess
+    import sys
+
+    from contest_helpers import free_port
+
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "seminar_lib.contest",
+            "serve",
+            str(contest.path),
+            "--host",
+            "0.0.0.0",
+            "--port",
+            str(port),
+        ],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        line = process.stderr.readline().decode()
+    finally:
+        process.terminate()
+        process.wait(10)
+        process.stderr.close()
+    assert "警告 (warning): --host 0.0.0.0 で公開します" in line
