@@ -45,10 +45,10 @@ def _decode(data, max_bytes: int | None) -> str:
             f"ファイルが大きすぎます (file too large): {len(data):,} バイト。"
             f"上限は {max_bytes:,} バイトです。id,label の 2 列だけを書いてください。"
         )
-    if not data.strip():
-        raise SubmissionError("ファイルが空です (empty file)。1 行目に id,label と書いてください。")
     if data.startswith(b"\xef\xbb\xbf"):  # Excel's UTF-8 BOM
         data = data[3:]
+    if not data.strip():
+        raise SubmissionError("ファイルが空です (empty file)。1 行目に id,label と書いてください。")
     try:
         text = bytes(data).decode("utf-8")
     except UnicodeDecodeError as err:
