@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import socket
 import sys
 import unicodedata
 from pathlib import Path
@@ -33,6 +34,26 @@ def _example() -> str:
 def _width(text: str) -> int:
     """Columns a terminal gives ``text``: 2 for full-width (Japanese) characters."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _lan_address() -> str:
+    """This machine's address on the local network (the route a packet would take; nothing is
+    sent), for the URL that students type; 127.0.0.1 when there is no network."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.255.255.255", 1))
+            return s.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
+
+
+def _print_review(review: list[dict]) -> None:
+    for row in review:
+        print(
+            f"要確認 (check): {row['team']} の public {row['public']:.5f} は、このデータセットの"
+            f"公開されている最高精度 ({row['threshold']}) を超えています。テストラベルの不正使用が"
+            "ないか確かめてください。"
+        )
 
 
 def _print_board(rows: list[dict], label: str) -> None:
@@ -60,7 +81,8 @@ def cmd_init(args) -> None:
 def cmd_serve(args) -> None:
     from seminar_lib.contest.server import serve
 
-    print(f"Leaderboard: http://{args.host}:{args.port}/  (Ctrl+C stops the server)")
+    host = _lan_address() if args.host in ("0.0.0.0", "::") else args.host
+    print(f"Leaderboard: http://{host}:{args.port}/  (Ctrl+C stops the server)")
     serve(args.folder, host=args.host, port=args.port)
 
 
@@ -70,6 +92,7 @@ def cmd_reveal(args) -> None:
     contest = Contest(args.folder)
     contest.reveal()
     _print_board(contest.leaderboard()["private"], "Final ranking (private)")
+    _print_review(contest.export()["review"])
 
 
 def cmd_export(args) -> None:
@@ -102,7 +125,8 @@ def cmd_validate(args) -> None:
     from seminar_lib.contest.submission import read_student_pack, validate_submission
 
     ids, _ = read_student_pack(args.pack)
-    labels = validate_submission(Path(args.csv).read_bytes(), ids)
+    data = Path(args.csv).read_bytes()
+    labels = validate_submission(data, ids, max_bytes=args.max_kb * 1024)
     print(f"OK: {len(labels):,} 行、形式は正しいです。")
 
 
@@ -141,6 +165,8 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument("--port", type=int, default=8000)
         elif name == "export":
             p.add_argument("--out", help="a JSON file (default: print)")
+        elif name == "validate":
+            p.add_argument("--max-kb", type=int, default=1024, help="the contest's size limit")
     return parser
 
 

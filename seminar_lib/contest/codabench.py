@@ -54,12 +54,12 @@ import numpy as np
 
 from seminar_lib.contest import codabench_score
 from seminar_lib.contest.contest import SOLUTION_FILE, STUDENT_DIR, Contest
-from seminar_lib.contest.rules import rules_markdown
+from seminar_lib.contest.rules import DATASET_TITLES, rules_markdown
 from seminar_lib.contest.scoring import METRIC_NAMES_JA
 
 __all__ = ["export_codabench"]
 
-DOCKER_IMAGE = "codalab/codalab-legacy:py312"  # as in the examples; score.py needs Python 3.6+
+DOCKER_IMAGE = "codalab/codalab-legacy:py312"  # as in the examples; score.py needs Python 3.10+
 
 
 def _yaml_str(text: str) -> str:
@@ -76,6 +76,13 @@ def _utc(moment: dt.datetime) -> str:
     return _yaml_str(moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"))
 
 
+def _without(section: str, *words: str) -> str:
+    """The lines of a rules section that mention none of ``words`` (things only the lab has)."""
+    return "".join(
+        line + "\n" for line in section.splitlines() if not any(w in line for w in words)
+    )
+
+
 def _pages(contest: Contest, start: dt.datetime) -> dict[str, str]:
     """overview.md, evaluation.md and terms.md (Japanese), sections of the local rules reused."""
     config, n = contest.config, len(contest.ids)
@@ -83,14 +90,19 @@ def _pages(contest: Contest, start: dt.datetime) -> dict[str, str]:
     rules = {p.split("\n", 1)[0].strip(): "## " + p.strip() + "\n" for p in parts}
     deadline = config.deadline.strftime("%Y-%m-%d %H:%M") + f" ({config.timezone})"
     public = round(config.public_fraction * 100)
+    dataset = DATASET_TITLES[config.dataset]
+    submission = _without(rules["提出ファイル"], "validate_submission")
     overview = f"""# {config.title}
 
 {rules["課題"]}
-{rules["配布ファイル"]}
+{_without(rules["配布ファイル"], "data/")}\
+- 学習には {dataset} の訓練データ（ラベル付き、Codabench の外で公開されています）を使ってください。
+  検証用データ (validation data) は訓練データから自分で取り分けます。
+
 Codabench では Get Started タブの Files に、`test_images.npz` (public data) と
 `sample_submission.csv`、そのまま提出できる `sample_submission.zip` (starting kit) があります。
 
-{rules["提出ファイル"]}- Codabench には CSV を **zip に入れて**提出します
+{submission}- Codabench には CSV を **zip に入れて**提出します
   （zip の中の .csv ファイルはちょうど 1 つ）。
 """
     evaluation = f"""## 評価とリーダーボード
@@ -101,13 +113,11 @@ Codabench では Get Started タブの Files に、`test_images.npz` (public dat
   public の点数だけを計算します。リーダーボードには各参加者の public が最も高い提出が 1 件載ります。
 - 締め切りの後の最終フェーズで、その提出が自動で再採点され、private の点数が計算されます。
   private の列は主催者が公開するまで表示されません。
-- **最終順位は private の点数で決まります。** 同点の場合は先に提出したほうが上位です。
+- **最終順位は private の点数で決まります。**
 - 提出は 1 日 {config.daily_limit} 回まで（日付は Codabench の UTC で数えます）。
   形式が正しくなく失敗した提出は数えません。
 """
-    honesty = "".join(
-        line + "\n" for line in rules["誠実さのルール"].splitlines() if "トークン" not in line
-    )  # no tokens on Codabench
+    honesty = _without(rules["誠実さのルール"], "トークン")  # no tokens on Codabench
     terms = (
         honesty + "- 1 チーム 1 アカウントで参加し、アカウントをチーム間で共有しないでください。\n"
     )
@@ -117,6 +127,10 @@ Codabench では Get Started タブの Files に、`test_images.npz` (public dat
 def _competition_yaml(contest: Contest, start: dt.datetime, logo: str) -> str:
     config, q = contest.config, _yaml_str
     final_start = config.deadline + dt.timedelta(minutes=1)
+    description = (
+        f"{DATASET_TITLES[config.dataset]} のテスト画像 {len(contest.ids):,} 枚の 10 クラス分類。"
+        f"評価指標: {METRIC_NAMES_JA[config.metric]}"
+    )
     columns = ""
     for index, usage in enumerate(("public", "private")):
         columns += f"""      - title: {q(f"{usage} {config.metric}")}
@@ -129,7 +143,7 @@ def _competition_yaml(contest: Contest, start: dt.datetime, logo: str) -> str:
     return f"""# Written by seminar_lib.contest.codabench (see its docstring for the conventions).
 version: 2
 title: {q(config.title)}
-description: {q(f"{config.dataset} のテスト画像の分類 (10 クラス)。評価指標: {config.metric}")}
+description: {q(description)}
 image: {q(logo)}
 terms: pages/terms.md
 registration_auto_approve: false

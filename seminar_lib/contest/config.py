@@ -1,12 +1,14 @@
 """The contest definition: a TOML file read into :class:`ContestConfig`, with seminar defaults.
 
-Only ``teams`` is required; everything else has a default that works for a lab afternoon::
+Only ``teams`` is required; everything else has a default that works for a lab afternoon.
+``seed`` (it shuffles the ids and draws the public/private split) is left out on purpose: ``init``
+then draws a random one and writes it only into the organiser's copy, because anyone who knows
+the seed can rebuild the answer key with this library. An example::
 
     title = "第5回 大会: Fashion-MNIST 画像分類"
     dataset = "fashion-mnist"      # the test images of data/fashion-mnist ("mnist" also works)
     metric = "accuracy"            # or "macro_f1"
     public_fraction = 0.3          # share of the test images on the public leaderboard
-    seed = 0                       # shuffles the ids and draws the public/private split
     daily_limit = 10               # accepted submissions per team and calendar day
     max_final = 2                  # submissions a team may mark as final
     deadline = 2026-12-09T18:00:00 # local time in `timezone`; no submissions after it
@@ -18,7 +20,9 @@ Only ``teams`` is required; everything else has a default that works for a lab a
 from __future__ import annotations
 
 import datetime as dt
+import json
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -41,7 +45,7 @@ class ContestConfig:
     dataset: str = "fashion-mnist"
     metric: str = "accuracy"
     public_fraction: float = 0.3
-    seed: int = 0
+    seed: int | None = None  # None: `init` draws one (see the module docstring)
     daily_limit: int = 10
     max_final: int = 2
     deadline: dt.datetime | None = None  # aware, in `timezone`
@@ -64,10 +68,11 @@ class ContestConfig:
             f"dataset = {_toml_str(self.dataset)}",
             f"metric = {_toml_str(self.metric)}",
             f"public_fraction = {self.public_fraction!r}",
-            f"seed = {self.seed}",
             f"daily_limit = {self.daily_limit}",
             f"max_final = {self.max_final}",
         ]
+        if self.seed is not None:
+            lines.append(f"seed = {self.seed}")
         if self.deadline is not None:
             lines.append(f"deadline = {self.deadline.replace(tzinfo=None).isoformat()}")
         lines += [
@@ -79,8 +84,8 @@ class ContestConfig:
 
 
 def _toml_str(s: str) -> str:
-    escaped = s.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
+    """A TOML basic string (JSON's escapes are TOML's, control characters included)."""
+    return json.dumps(s, ensure_ascii=False)
 
 
 def load_config(path) -> ContestConfig:
@@ -115,10 +120,12 @@ def config_from_dict(data: dict, source: str = "contest definition") -> ContestC
     kwargs["teams"] = _check_teams(data["teams"], source)
     for key in ("title", "dataset", "metric", "timezone"):
         if key in data and not (isinstance(data[key], str) and data[key].strip()):
+            received = f"{key}={data[key]!r}"
             raise ValueError(
-                f"{source}: expected `{key}` to be a non-empty string. "
-                f"Received: {key}={data[key]!r}"
+                f"{source}: expected `{key}` to be a non-empty string. Received: {received}"
             )
+        if key in data and _has_control(data[key]):
+            raise ValueError(f"{source}: `{key}` contains a control character: {data[key]!r}")
     if kwargs.get("dataset", "fashion-mnist") not in DATASETS:
         raise ValueError(
             f"{source}: expected `dataset` in {DATASETS}. Received: dataset={kwargs['dataset']!r}"
@@ -151,6 +158,11 @@ def config_from_dict(data: dict, source: str = "contest definition") -> ContestC
     return ContestConfig(**kwargs)
 
 
+def _has_control(text: str) -> bool:
+    """Control characters (tabs, newlines, DEL, ...) have no place in a name or a title."""
+    return any(unicodedata.category(c) == "Cc" for c in text)
+
+
 def _check_teams(teams, source: str) -> tuple[str, ...]:
     if not isinstance(teams, list) or not 1 <= len(teams) <= MAX_TEAMS:
         raise ValueError(
@@ -164,7 +176,7 @@ def _check_teams(teams, source: str) -> tuple[str, ...]:
                 f"{source}: expected each team name to be a string of 1 to "
                 f"{MAX_TEAM_NAME} characters. Received: {name!r}"
             )
-        if any(ord(c) < 32 for c in name):
+        if _has_control(name):
             raise ValueError(f"{source}: a team name contains a control character: {name!r}")
         names.append(name.strip())
     duplicates = sorted({n for n in names if names.count(n) > 1})
@@ -174,9 +186,10 @@ def _check_teams(teams, source: str) -> tuple[str, ...]:
 
 
 def _check_deadline(value, tz: ZoneInfo, source: str) -> dt.datetime:
-    if isinstance(value, str):
+    if isinstance(value, str):  # a quoted "2026-12-09" reads as the bare TOML date would
         try:
-            value = dt.datetime.fromisoformat(value)
+            parse = dt.date.fromisoformat if len(value) == 10 else dt.datetime.fromisoformat
+            value = parse(value)
         except ValueError:
             value = None
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):

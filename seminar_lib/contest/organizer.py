@@ -8,6 +8,8 @@ submission and the rules, and nothing else.
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import secrets
 from pathlib import Path
 
@@ -36,6 +38,8 @@ def new_token() -> str:
 def test_split(config: ContestConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """``ids`` (N,), ``images`` (N, 28, 28) uint8, ``labels`` (N,) and ``public`` (N,) bool:
     the dataset's test split shuffled with ``config.seed`` and numbered 1..N."""
+    if config.seed is None:
+        raise ValueError("Expected a `seed` in the config. Received: seed=None")
     from seminar_lib.datasets import load_fashion_mnist, load_mnist
 
     loader = {"fashion-mnist": load_fashion_mnist, "mnist": load_mnist}[config.dataset]
@@ -47,6 +51,14 @@ def test_split(config: ContestConfig) -> tuple[np.ndarray, np.ndarray, np.ndarra
     public[rng.choice(len(x_test), size=num_public, replace=False)] = True
     ids = np.arange(1, len(x_test) + 1, dtype=np.int64)
     return ids, x_test[order], y_test[order].astype(np.int64), public
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` to a new file that only its owner may read (mode 0600)."""
+    with open(
+        os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8"
+    ) as f:
+        f.write(text)
 
 
 def init_contest(definition, folder) -> tuple[dict[str, str], str]:
@@ -61,6 +73,8 @@ def init_contest(definition, folder) -> tuple[dict[str, str], str]:
         ``folder`` exists and is not empty (a running contest is never overwritten).
     """
     config = load_config(definition)
+    if config.seed is None:  # a secret seed: the key cannot be rebuilt from the definition
+        config = dataclasses.replace(config, seed=secrets.randbits(32))
     folder = Path(folder)
     if folder.exists() and any(folder.iterdir()):
         raise FileExistsError(
@@ -70,8 +84,9 @@ def init_contest(definition, folder) -> tuple[dict[str, str], str]:
     ids, images, labels, public = test_split(config)
     student = folder / STUDENT_DIR
     student.mkdir(parents=True)
-    (folder / CONFIG_FILE).write_text(config.to_toml(), encoding="utf-8")
-    (folder / SOLUTION_FILE).write_text(solution_csv(ids, labels, public), encoding="utf-8")
+    folder.chmod(0o700)  # the key, the seed and the private scores: the organiser's eyes only
+    _write_private(folder / CONFIG_FILE, config.to_toml())
+    _write_private(folder / SOLUTION_FILE, solution_csv(ids, labels, public))
     team_tokens = {team: new_token() for team in config.teams}
     organizer_token = new_token()
     Store(folder / DATABASE_FILE).create(

@@ -4,11 +4,13 @@ score-over-time chart (SVG drawn here, so the page needs no script and no extern
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 from jinja2 import DictLoader, Environment, select_autoescape
+from markupsafe import Markup, escape
 
-__all__ = ["render", "score_chart_svg"]
+__all__ = ["markdown_html", "render", "score_chart_svg"]
 
 _BASE = """<!doctype html>
 <html lang="ja"><head><meta charset="utf-8">
@@ -25,7 +27,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .message { padding: 0.7em 1em; border-radius: 4px; margin: 1em 0; }
 .ok { background: #e6f4ea; } .error { background: #fdecea; }
 .note { color: #555; font-size: 0.9em; }
-.rules { white-space: pre-wrap; line-height: 1.6; }
+.rules { line-height: 1.7; }
 .projector { max-width: none; font-size: 2.2em; }
 .projector table td, .projector table th { padding: 0.25em 0.6em; }
 </style></head><body class="{% block body_class %}{% endblock %}">
@@ -37,7 +39,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 
 _BOARD = """{% macro board_table(rows, score_label, private=False) %}
 <table><tr><th class="num">順位</th><th>チーム</th><th class="num">{{ score_label }}</th>
-{% if private %}<th class="num">public</th><th class="num">public での順位</th>
+{% if private %}<th class="num">その提出の public</th><th class="num">public での順位</th>
 {% else %}<th class="num">提出数</th><th>最後の提出</th>{% endif %}</tr>
 {% for row in rows %}<tr><td class="num">{{ row.rank }}</td><td>{{ row.team }}</td>
 <td class="num">{{ "%.5f" | format(row.score) }}</td>
@@ -64,8 +66,9 @@ _PROJECTOR = """{% extends "base" %}{% from "board" import board_table %}
 {% block head %}<meta http-equiv="refresh" content="{{ refresh }}">{% endblock %}
 {% block body_class %}projector{% endblock %}{% block nav %}{% endblock %}
 {% block content %}
-<p>{{ status }}{% if remaining %} 締め切りまで あと {{ remaining }}。{% endif %}</p>
-{% if board.revealed %}{{ board_table(board.private[:10], "private", private=True) }}
+<p>{{ status }}{% if remaining %} 締め切りまで、あと {{ remaining }}。{% endif %}</p>
+{% if board.revealed %}<h2>最終順位 (private)</h2>
+{{ board_table(board.private[:10], "private", private=True) }}
 {% else %}{{ board_table(board.public[:10], "public") }}{% endif %}
 <p class="note">{{ refresh }} 秒ごとに自動で更新します。</p>
 {% endblock %}"""
@@ -80,10 +83,10 @@ _TEAM = """{% extends "base" %}
 {% else %}
 <h2>{{ team.name }}</h2>
 <p>今日の提出: {{ used_today }} / {{ daily_limit }} 回。{{ status }}</p>
-<form method="post" action="/team/submit" enctype="multipart/form-data">
+{% if accepting %}<form method="post" action="/team/submit" enctype="multipart/form-data">
 <p>提出ファイル (CSV、1 行目は id,label):</p>
 <input type="file" name="file" accept=".csv,text/csv" required>
-<button type="submit">提出する</button></form>
+<button type="submit">提出する</button></form>{% endif %}
 <h2>提出の履歴</h2>
 <form method="post" action="/team/final">
 <table><tr><th class="num">#</th><th>時刻</th><th class="num">public</th>
@@ -95,8 +98,8 @@ _TEAM = """{% extends "base" %}
  {% if revealed %}disabled{% endif %}> {% if s.chosen %}✔ 採用{% endif %}</td>
 <td class="note">{{ s.sha256[:12] }}</td></tr>
 {% else %}<tr><td colspan="6">まだ提出していません。</td></tr>{% endfor %}</table>
-{% if history and not revealed %}<p class="note">最終提出は {{ max_final }} 件まで選べます。
-選ばない場合は public の点数が高い {{ max_final }} 件が使われます（✔ 採用）。</p>
+{% if history and not revealed %}<p class="note">最終提出は {{ max_final }} 件まで選べます。\
+選ばない場合は、public の点数が高い {{ max_final }} 件が使われます（✔ 採用）。</p>
 <button type="submit">最終提出を保存</button>{% endif %}
 </form>
 <form method="post" action="/logout"><button type="submit">ログアウト</button></form>
@@ -105,6 +108,10 @@ _TEAM = """{% extends "base" %}
 
 _RULES = """{% extends "base" %}
 {% block content %}<div class="rules">{{ rules }}</div>{% endblock %}"""
+
+_MESSAGE = """{% extends "base" %}
+{% block content %}<div class="message error">{{ message }}</div>
+<p><a href="{{ back }}">戻る</a></p>{% endblock %}"""
 
 _ENV = Environment(
     loader=DictLoader(
@@ -115,10 +122,39 @@ _ENV = Environment(
             "projector": _PROJECTOR,
             "team": _TEAM,
             "rules": _RULES,
+            "message": _MESSAGE,
         }
     ),
     autoescape=select_autoescape(default=True, default_for_string=True),
 )
+
+
+def markdown_html(text: str) -> Markup:
+    """The rules' Markdown as HTML: ``##`` headings, ``-`` items, paragraphs, ``**bold**`` and
+    ```code```; everything else escaped. The ``#`` title line is left out (the page has one)."""
+
+    def inline(line: str) -> str:
+        html = str(escape(line))
+        html = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html)
+        return re.sub(r"`(.+?)`", r"<code>\1</code>", html)
+
+    out, in_list = [], False
+    for line in text.splitlines():
+        item = line.startswith("- ")
+        if in_list and not item:
+            out.append("</ul>")
+        if item and not in_list:
+            out.append("<ul>")
+        in_list = item
+        if line.startswith("## "):
+            out.append(f"<h2>{inline(line[3:])}</h2>")
+        elif item:
+            out.append(f"<li>{inline(line[2:])}</li>")
+        elif line.strip() and not line.startswith("# "):
+            out.append(f"<p>{inline(line)}</p>")
+    if in_list:
+        out.append("</ul>")
+    return Markup("\n".join(out))
 
 
 def render(name: str, tz: ZoneInfo, **context) -> str:

@@ -19,8 +19,8 @@ import sys
 from typing import Annotated
 
 from seminar_lib.contest.contest import Contest, ContestClosedError
-from seminar_lib.contest.pages import render, score_chart_svg
-from seminar_lib.contest.rules import rules_markdown
+from seminar_lib.contest.pages import markdown_html, render, score_chart_svg
+from seminar_lib.contest.rules import japanese_time, rules_markdown
 from seminar_lib.contest.scoring import METRIC_NAMES_JA
 from seminar_lib.contest.store import DailyLimitError
 from seminar_lib.contest.submission import SubmissionError
@@ -28,6 +28,7 @@ from seminar_lib.contest.submission import SubmissionError
 try:
     from fastapi import FastAPI, File, Form, Request, UploadFile
     from fastapi.concurrency import run_in_threadpool
+    from fastapi.exceptions import RequestValidationError
     from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 except ImportError as err:  # pragma: no cover - the message is the point
     raise ImportError(
@@ -43,17 +44,18 @@ PROJECTOR_REFRESH_S = 10
 
 
 class _BodyLimit:
-    """ASGI middleware: a request body over ``max_bytes`` gets 413 before the app sees it."""
+    """ASGI middleware: a request body over ``max_bytes`` gets 413 before the app sees it
+    (JSON for the API, a page for the browser); ``file_bytes`` is the limit a file has."""
 
-    def __init__(self, app, max_bytes: int):
-        self.app, self.max_bytes = app, max_bytes
+    def __init__(self, app, max_bytes: int, file_bytes: int, tz):
+        self.app, self.max_bytes, self.file_bytes, self.tz = app, max_bytes, file_bytes, tz
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         declared = dict(scope["headers"]).get(b"content-length", b"0")
         if declared.isdigit() and int(declared) > self.max_bytes:
-            return await self._too_large(send)
+            return await self._too_large(scope, send)
         chunks, size = [], 0
         while True:
             message = await receive()
@@ -61,7 +63,7 @@ class _BodyLimit:
                 return None
             size += len(message.get("body", b""))
             if size > self.max_bytes:
-                return await self._too_large(send)
+                return await self._too_large(scope, send)
             chunks.append(message.get("body", b""))
             if not message.get("more_body"):
                 break
@@ -74,10 +76,17 @@ class _BodyLimit:
 
         return await self.app(scope, replay, send)
 
-    async def _too_large(self, send):
-        detail = f"リクエストが大きすぎます (上限 {self.max_bytes:,} バイト)。"
-        response = JSONResponse({"detail": detail}, status_code=413)
-        await response({"type": "http"}, None, send)
+    async def _too_large(self, scope, send):
+        detail = (
+            f"ファイルが大きすぎます (file too large)。上限は {self.file_bytes:,} バイトです。"
+            "受け付けませんでした（提出回数には数えません）。"
+        )
+        if scope["path"].startswith("/api/"):
+            response = JSONResponse({"detail": detail}, status_code=413)
+        else:
+            html = render("message", self.tz, title="提出できません", message=detail, back="/team")
+            response = HTMLResponse(html, status_code=413)
+        await response(scope, None, send)
 
 
 def _error(status: int, detail: str) -> JSONResponse:
@@ -102,7 +111,7 @@ def create_app(folder, clock=None) -> FastAPI:
             return reason
         if config.deadline is None:
             return "提出を受け付けています。"
-        return f"締め切り: {config.deadline.strftime('%m月%d日 %H:%M')} ({config.timezone})。"
+        return f"締め切り: {japanese_time(config.deadline)}（{config.timezone}）。"
 
     def page(name: str, status_code: int = 200, **context) -> HTMLResponse:
         html = render(name, config.tz, **base, status=status_text(), **context)
@@ -131,7 +140,7 @@ def create_app(folder, clock=None) -> FastAPI:
                 401, "トークンがありません。Authorization: Bearer <トークン> を付けてください。"
             )
         if not contest.store.is_organizer(token):
-            return _error(403, "この操作は主催者のトークンでだけ行えます。")
+            return _error(403, "この操作は主催者のトークンでしか行えません。")
         return None
 
     def do_submit(team: dict, data: bytes) -> tuple[int, str, dict]:
@@ -146,14 +155,14 @@ def create_app(folder, clock=None) -> FastAPI:
             return (
                 429,
                 (
-                    f"今日の提出回数 ({config.daily_limit} 回) を使い切りました。"
-                    f"日付が変わると ({config.timezone}) また提出できます。"
+                    f"今日の提出回数（{config.daily_limit} 回）を使い切りました。"
+                    f"日付が変わると（{config.timezone} の 0 時）、また提出できます。"
                 ),
                 {},
             )
         message = (
             f"提出 #{result['id']} を受け付けました。public スコア: {result['public']:.5f}"
-            f"（今日 {result['submissions_today']} / {config.daily_limit} 回目）"
+            f"（今日の {result['submissions_today']} 回目。1 日 {config.daily_limit} 回まで）"
         )
         return 200, message, result
 
@@ -171,9 +180,9 @@ def create_app(folder, clock=None) -> FastAPI:
         remaining = None
         if config.deadline is not None and contest.closed_reason() is None:
             minutes = int((config.deadline - contest.now()).total_seconds() // 60)
-            remaining = (
-                f"{minutes // 60} 時間 {minutes % 60} 分" if minutes >= 60 else f"{minutes} 分"
-            )
+            days, hours = minutes // (24 * 60), minutes // 60 % 24
+            remaining = f"{hours} 時間 {minutes % 60} 分" if minutes >= 60 else f"{minutes} 分"
+            remaining = f"{days} 日 {remaining}" if days else remaining
         return page(
             "projector",
             board=contest.leaderboard(),
@@ -188,7 +197,7 @@ def create_app(folder, clock=None) -> FastAPI:
 
     @app.get("/rules", response_class=HTMLResponse)
     def rules_page():
-        return page("rules", rules=rules_markdown(config, len(contest.ids)))
+        return page("rules", rules=markdown_html(rules_markdown(config, len(contest.ids))))
 
     def team_page(request: Request, message: str = "", ok: bool = True, status_code: int = 200):
         team = team_of(request.cookies.get(COOKIE))
@@ -208,6 +217,7 @@ def create_app(folder, clock=None) -> FastAPI:
             message_class="ok" if ok else "error",
             history=contest.history(team["id"]),
             revealed=contest.revealed,
+            accepting=contest.closed_reason() is None,
             max_final=config.max_final,
             daily_limit=config.daily_limit,
             used_today=contest.store.used_today(team["id"], contest.now().date().isoformat()),
@@ -220,7 +230,6 @@ def create_app(folder, clock=None) -> FastAPI:
     @app.post("/login")
     def login(request: Request, token: Annotated[str, Form()] = ""):
         if team_of(token.strip()) is None:
-            request.cookies.pop(COOKIE, None)
             return team_page(request, "トークンが正しくありません。", ok=False, status_code=401)
         response = RedirectResponse("/team", status_code=303)
         response.set_cookie(COOKIE, token.strip(), httponly=True, samesite="strict")
@@ -261,18 +270,20 @@ def create_app(folder, clock=None) -> FastAPI:
         try:
             contest.store.set_final(team["id"], ids)
         except KeyError as err:
-            return 400, f"このチームの提出ではありません: {err.args[0]}"
+            numbers = "、".join(f"#{i}" for i in err.args[0])
+            return 400, f"提出 {numbers} はこのチームの提出ではありません。"
         return (
             200,
             "最終提出を保存しました。"
             if ids
-            else "最終提出の選択を取り消しました（自動で選びます）。",
+            else "最終提出の選択を取り消しました"
+            f"（public の点数が高い {config.max_final} 件を自動で使います）。",
         )
 
     # --- JSON API -------------------------------------------------------------------------
     @app.post("/api/submit")
     async def api_submit(request: Request):
-        team, failure = api_team(request)
+        team, failure = await run_in_threadpool(api_team, request)
         if failure:
             return failure
         data = await request.body()
@@ -299,7 +310,7 @@ def create_app(folder, clock=None) -> FastAPI:
 
     @app.post("/api/final")
     async def api_final(request: Request):
-        team, failure = api_team(request)
+        team, failure = await run_in_threadpool(api_team, request)
         if failure:
             return failure
         try:
@@ -325,7 +336,20 @@ def create_app(folder, clock=None) -> FastAPI:
     def api_export(request: Request):
         return api_organizer(request) or contest.export()
 
-    app.add_middleware(_BodyLimit, max_bytes=config.max_upload_bytes + 64 * 1024)
+    @app.exception_handler(RequestValidationError)
+    def bad_request(request: Request, exc: RequestValidationError):
+        detail = "リクエストの形式が正しくありません（ファイルや値が送られていません）。"
+        if request.url.path.startswith("/api/"):
+            return _error(400, detail)
+        html = render("message", config.tz, title=config.title, message=detail, back="/team")
+        return HTMLResponse(html, status_code=400)
+
+    app.add_middleware(
+        _BodyLimit,
+        max_bytes=config.max_upload_bytes + 64 * 1024,  # a form's file and its multipart frame
+        file_bytes=config.max_upload_bytes,
+        tz=config.tz,
+    )
     return app
 
 

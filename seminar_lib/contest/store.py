@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import os
 import sqlite3
+import threading
 import zlib
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, nullcontext
 from pathlib import Path
 
 __all__ = ["DailyLimitError", "Store", "hash_token"]
@@ -60,9 +62,17 @@ class Store:
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
 
+    # Writers of one process take turns at this lock instead of polling SQLite's lock (whose
+    # back-off made parallel uploads wait for seconds); other processes (the CLI's `reveal`)
+    # still wait on SQLite's own lock, up to the connection's timeout.
+    _write_lock = threading.Lock()
+
     @contextmanager
     def _connect(self, write: bool = False):
-        with closing(sqlite3.connect(self.path, timeout=30, isolation_level=None)) as conn:
+        with (
+            self._write_lock if write else nullcontext(),
+            closing(sqlite3.connect(self.path, timeout=30, isolation_level=None)) as conn,
+        ):
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
@@ -79,6 +89,7 @@ class Store:
         """A new database with the teams' and the organiser's token hashes."""
         if self.path.exists():
             raise FileExistsError(f"{self.path} already exists")
+        os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # owner only
         with closing(sqlite3.connect(self.path, isolation_level=None)) as conn:
             conn.execute("PRAGMA journal_mode=WAL")  # persistent: stored in the file
             conn.executescript(SCHEMA)
@@ -128,6 +139,8 @@ class Store:
         Returns the stored row (without the file and the private score) and
         ``submissions_today``; raises :class:`DailyLimitError` and stores nothing otherwise.
         """
+        sha256, blob = hashlib.sha256(data).hexdigest(), zlib.compress(data, 1)  # outside the lock
+        created_at = now.astimezone(dt.UTC).isoformat()
         with self._connect(write=True) as conn:
             (used,) = conn.execute(
                 "SELECT COUNT(*) FROM submissions WHERE team_id = ? AND day = ?", (team_id, day)
@@ -137,16 +150,7 @@ class Store:
             cur = conn.execute(
                 "INSERT INTO submissions (team_id, created_at, day, sha256, size, csv, public,"
                 " private) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    team_id,
-                    now.astimezone(dt.UTC).isoformat(),
-                    day,
-                    hashlib.sha256(data).hexdigest(),
-                    len(data),
-                    zlib.compress(data),
-                    public,
-                    private,
-                ),
+                (team_id, created_at, day, sha256, len(data), blob, public, private),
             )
         return {"id": cur.lastrowid, "public": public, "submissions_today": used + 1}
 

@@ -4,7 +4,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from contest_helpers import Folder, Server, make_contest
+from contest_helpers import Folder, make_contest
+
+from seminar_lib.contest.local import LocalServer
 
 
 @pytest.fixture(scope="session")
@@ -22,6 +24,6 @@ def contest(template, tmp_path) -> Folder:
 
 @pytest.fixture
 def server(contest):
-    srv = Server(contest.path).start()
+    srv = LocalServer(contest.path).start()
     yield srv
     srv.stop()

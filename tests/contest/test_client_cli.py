@@ -6,11 +6,12 @@ import sys
 
 import numpy as np
 import pytest
-from contest_helpers import free_port, write_definition
+from contest_helpers import write_definition
 
 from seminar_lib.contest import ServerError, read_student_pack, submit
 from seminar_lib.contest.cli import main
 from seminar_lib.contest.contest import Contest
+from seminar_lib.contest.local import free_port
 
 
 def test_submit_accepts_labels_a_path_text_and_bytes(contest, server, tmp_path):
@@ -86,3 +87,22 @@ def test_cli_validate_reveal_export_new_token(contest, tmp_path, capsys):
 def test_cli_example_is_a_definition(capsys):
     assert main(["example"]) == 0
     assert "teams = [" in capsys.readouterr().out
+
+
+def test_local_server_reports_why_it_did_not_start(tmp_path):
+    from seminar_lib.contest.local import LocalServer
+
+    server = LocalServer(tmp_path)  # not a contest folder
+    assert repr(server).endswith("stopped)")
+    with pytest.raises(RuntimeError, match="exited:(.|\n)*contest.toml is missing"):
+        server.start()
+    server.stop()  # harmless once it has exited
+
+
+def test_local_server_as_a_context_manager(contest):
+    from seminar_lib.contest import fetch_leaderboard
+    from seminar_lib.contest.local import LocalServer
+
+    with LocalServer(contest.path) as server:
+        assert server.running and fetch_leaderboard(server.url)["public"] == []
+    assert not server.running

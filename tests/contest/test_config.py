@@ -43,7 +43,8 @@ def test_the_example_definition_loads_and_round_trips(tmp_path):
 
 
 def test_to_toml_escapes_quotes(tmp_path):
-    config = config_from_dict({"teams": ['say "hi"', "back\\slash"], "title": 'a "title"'})
+    teams = ['say "hi"', "back\\slash", "絵文字 🎉", "ｚｅｎｋａｋｕ\u3000space"]
+    config = config_from_dict({"teams": teams, "title": 'a "title" # not a comment'})
     path = tmp_path / "c.toml"
     path.write_text(config.to_toml(), encoding="utf-8")
     assert load_config(path) == config
@@ -58,6 +59,8 @@ def test_to_toml_escapes_quotes(tmp_path):
         ({"teams": ["A", " "]}, "expected each team name to be a string of 1 to 40"),
         ({"teams": ["x" * 41]}, "1 to 40 characters"),
         ({"teams": ["A\tB"]}, "control character"),
+        ({"teams": ["A\x7fB"]}, "control character"),  # DEL
+        ({"teams": ["A"], "title": "two\nlines"}, "`title` contains a control character"),
         (
             {"teams": ["A"], "metric": "auc"},
             r"expected `metric` in \('accuracy', 'macro_f1'\). Received: metric='auc'",

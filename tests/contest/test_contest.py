@@ -111,7 +111,10 @@ def test_deadline_closes_submissions(tmp_path):
     c = Contest(folder.path, clock=clock)
     c.submit(1, perfect(c))
     clock.now = dt.datetime(2026, 12, 9, 9, 0, tzinfo=dt.UTC)  # 18:00 in Tokyo
-    with pytest.raises(ContestClosedError, match=r"締め切り \(12月09日 18:00\) を過ぎた"):
+    with pytest.raises(
+        ContestClosedError,
+        match=r"締め切り（12月9日 18:00）を過ぎたため、提出は受け付けていません。",
+    ):
         c.submit(1, perfect(c))
     assert len(c.store.submissions()) == 1
 
@@ -122,7 +125,7 @@ def test_private_scores_appear_only_after_the_reveal(contest):
     assert "private" not in c.leaderboard() and "private" not in c.history(1)[0]
     c.reveal()
     assert c.leaderboard()["private"][0]["score"] == 1.0 and c.history(1)[0]["private"] == 1.0
-    with pytest.raises(ContestClosedError, match="公開された"):
+    with pytest.raises(ContestClosedError, match="公開されたため"):
         c.submit(1, perfect(c))
     assert "private" in c.export()["submissions"][0]
 
@@ -160,3 +163,34 @@ def test_macro_f1_contest(tmp_path):
     labels = np.where(c.y_true == 3, 0, c.y_true)  # class 3 never predicted
     public, private = c.scores(labels)
     assert 0.85 < public < 0.95 and 0.85 < private < 0.95
+
+
+def test_without_a_seed_init_draws_a_secret_one(tmp_path):
+    a = make_contest(tmp_path, "a", teams=["A"])
+    b = make_contest(tmp_path, "b", teams=["A"])
+    assert (a.path / "solution.csv").read_bytes() != (b.path / "solution.csv").read_bytes()
+    seed = Contest(a.path).config.seed  # written into the organiser's copy only
+    assert isinstance(seed, int)
+    assert str(seed) not in (a.path / "student" / "README.md").read_text(encoding="utf-8")
+    again = make_contest(tmp_path, "again", teams=["A"], seed=seed)  # and it rebuilds the key
+    assert (again.path / "solution.csv").read_bytes() == (a.path / "solution.csv").read_bytes()
+
+
+def test_the_organizer_files_are_private(contest):
+    assert contest.path.stat().st_mode & 0o777 == 0o700
+    for name in ("contest.toml", "solution.csv", "contest.sqlite3"):
+        assert (contest.path / name).stat().st_mode & 0o777 == 0o600, name
+
+
+def test_a_quoted_date_means_the_end_of_that_day_too(tmp_path):
+    folder = make_contest(tmp_path, teams=["A"], deadline="2026-12-09")
+    assert Contest(folder.path).config.deadline.isoformat() == "2026-12-09T23:59:59+09:00"
+
+
+def test_export_flags_scores_above_the_state_of_the_art(contest):
+    c = Contest(contest.path)
+    c.submit(1, perfect(c))  # 100%: the test labels were used
+    wrong = c.y_true.copy()
+    wrong[:2000] = (wrong[:2000] + 1) % 10  # about 80%: an honest score
+    c.submit(2, submission_csv(c.ids, wrong).encode())
+    assert c.export()["review"] == [{"team": "チームA", "public": 1.0, "threshold": 0.97}]

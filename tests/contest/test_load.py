@@ -6,10 +6,11 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from contest_helpers import Server, make_contest
+from contest_helpers import make_contest
 
 from seminar_lib.contest import ServerError, fetch_leaderboard, submit
 from seminar_lib.contest.contest import Contest
+from seminar_lib.contest.local import LocalServer
 
 TEAMS = [f"班{k}" for k in range(8)]
 
@@ -24,7 +25,7 @@ def random_csvs(contest_path, count, seed=0):
 
 def test_parallel_teams_never_exceed_the_daily_limit(tmp_path):
     folder = make_contest(tmp_path, teams=TEAMS, daily_limit=5)
-    server = Server(folder.path).start()
+    server = LocalServer(folder.path).start()
     csvs = list(random_csvs(folder.path, 3))
     attempts = [(team, csvs[k % 3]) for team in TEAMS for k in range(8)]  # 8 tries, 5 allowed
     results = {team: {"ok": 0, "limit": 0} for team in TEAMS}
@@ -60,7 +61,7 @@ def test_parallel_teams_never_exceed_the_daily_limit(tmp_path):
 
 def test_sigkill_during_a_burst_loses_no_acknowledged_submission(tmp_path):
     folder = make_contest(tmp_path, teams=TEAMS, daily_limit=10_000)
-    server = Server(folder.path).start()
+    server = LocalServer(folder.path).start()
     csvs = list(random_csvs(folder.path, 4, seed=1))
     acknowledged, lock, stop = [], threading.Lock(), threading.Event()
 
@@ -92,7 +93,7 @@ def test_sigkill_during_a_burst_loses_no_acknowledged_submission(tmp_path):
     assert len(acknowledged) >= 30
     with sqlite3.connect(folder.path / "contest.sqlite3") as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    restarted = Server(folder.path).start()  # the same folder, a new process
+    restarted = LocalServer(folder.path).start()  # the same folder, a new process
     try:
         stored = Contest(folder.path).store
         rows = stored.submissions()

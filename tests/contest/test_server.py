@@ -82,22 +82,20 @@ def test_organizer_endpoints(contest, server, api):
     assert "private" not in api.get("/api/leaderboard").json()  # the export revealed nothing
     board = api.post("/api/reveal", headers=bearer(contest.organizer)).json()
     assert board["revealed"] and board["private"][0]["score"] == private
-    with pytest.raises(ServerError, match="公開されたので、提出の受付は終了しました") as err:
+    with pytest.raises(ServerError, match="公開されたため、提出の受付は終了しました") as err:
         submit(text, url=server.url, token=contest.tokens["チームA"])
     assert err.value.status == 403
 
 
 def test_bad_files_and_the_daily_limit(contest, server):
     token = contest.tokens["チームA"]
-    with pytest.raises(
-        ServerError, match="提出回数には数えません.*2 行目: 列が 3 個あります"
-    ) as err:
+    with pytest.raises(ServerError, match="提出回数には数えません.*2 行目: 3 列あります") as err:
         submit("id,label\n1,2,3\n", url=server.url, token=token)
     assert err.value.status == 400
     text, _ = csv_for(contest)
     for _ in range(3):  # the template's daily limit
         submit(text, url=server.url, token=token)
-    with pytest.raises(ServerError, match=r"今日の提出回数 \(3 回\) を使い切りました") as err:
+    with pytest.raises(ServerError, match=r"今日の提出回数（3 回）を使い切りました") as err:
         submit(text, url=server.url, token=token)
     assert err.value.status == 429
 
@@ -105,7 +103,24 @@ def test_bad_files_and_the_daily_limit(contest, server):
 def test_request_size_limit(contest, api):
     big = b"id,label\n" + b"1,1\n" * 300_000  # 1.2 MB > 1 MiB + 64 KiB
     response = api.post("/api/submit", headers=bearer(contest.tokens["チームA"]), content=big)
-    assert response.status_code == 413 and "リクエストが大きすぎます" in response.json()["detail"]
+    assert response.status_code == 413
+    assert response.json()["detail"] == (
+        "ファイルが大きすぎます (file too large)。上限は 1,048,576 バイトです。"
+        "受け付けませんでした（提出回数には数えません）。"
+    )
+    just_over = b"id,label\n" + b"1,1\n" * 262_142  # 1,048,577 bytes: the file's own limit
+    response = api.post("/api/submit", headers=bearer(contest.tokens["チームA"]), content=just_over)
+    assert (
+        response.status_code == 400 and "上限は 1,048,576 バイトです" in response.json()["detail"]
+    )
+    with httpx.Client(base_url=api.base_url, timeout=30) as browser:  # the form: a page
+        browser.post("/login", data={"token": contest.tokens["チームA"]})
+        response = browser.post("/team/submit", files={"file": ("big.csv", big, "text/csv")})
+        assert response.status_code == 413 and "<html" in response.text
+        assert "提出回数には数えません" in response.text and "戻る" in response.text
+        response = browser.post("/team/submit")  # no file: Japanese, not FastAPI's English
+        assert response.status_code == 400 and "リクエストの形式が正しくありません" in response.text
+    assert Contest(contest.path).store.submissions() == []
 
 
 def test_final_choice_over_the_api(contest, server, api):
@@ -131,6 +146,22 @@ def test_pages_escape_team_names_and_show_no_private_score(contest, server, api)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in api.get("/").text
     assert "&lt;script&gt;" in api.get("/chart.svg").text
     assert 'http-equiv="refresh"' in api.get("/projector").text
+    rules = api.get("/rules").text  # the Markdown rendered, not shown raw
+    assert "<h2>誠実さのルール</h2>" in rules and "<strong>不正 (cheating)</strong>" in rules
+    assert "**" not in rules and "## " not in rules
+
+
+def test_after_the_reveal_the_pages_close_and_show_the_final_board(contest, server, api):
+    text, _ = csv_for(contest)
+    submit(text, url=server.url, token=contest.tokens["チームA"])
+    with httpx.Client(base_url=server.url, timeout=30) as browser:
+        browser.post("/login", data={"token": contest.tokens["チームA"]})
+        assert 'action="/team/submit"' in browser.get("/team").text
+        api.post("/api/reveal", headers=bearer(contest.organizer))
+        page = browser.get("/team").text
+        assert 'action="/team/submit"' not in page and "受付は終了しました" in page
+    projector = api.get("/projector").text
+    assert "最終順位 (private)" in projector and "その提出の public" in projector
 
 
 def test_team_page_login_upload_and_final(contest, server):
@@ -167,7 +198,7 @@ def test_other_hosts_get_a_warning(contest):
     import subprocess
     import sys
 
-    from contest_helpers import free_port
+    from seminar_lib.contest.local import free_port
 
     port = free_port()
     process = subprocess.Popen(
@@ -192,3 +223,10 @@ def test_other_hosts_get_a_warning(contest):
         process.wait(10)
         process.stderr.close()
     assert "警告 (warning): --host 0.0.0.0 で公開します" in line
+    first = subprocess.run(  # the address students type, not 0.0.0.0
+        [sys.executable, "-c", "from seminar_lib.contest.cli import _lan_address as a; print(a())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert first != "0.0.0.0" and first.count(".") == 3

@@ -40,6 +40,10 @@ def test_accepted_variants(text):
     np.testing.assert_array_equal(check(text), [7, 5, 6])
 
 
+def test_blank_lines_at_the_end_are_ignored():
+    np.testing.assert_array_equal(check("id,label\n1,5\n2,6\n3,7\n\n\r\n \n"), [7, 5, 6])
+
+
 def test_bytes_and_str_give_the_same_result():
     text = "id,label\n1,5\n2,6\n3,7\n"
     np.testing.assert_array_equal(check(text.encode()), check(text))
@@ -53,13 +57,14 @@ def test_bytes_and_str_give_the_same_result():
         ("\ufeff\n", "ファイルが空です"),  # a BOM alone
         (
             "ID,Label\n1,5\n2,6\n3,7\n",
-            "1 行目 (ヘッダ header) は id,label にしてください。読み取った値: 'ID,Label'",
+            "1 行目（ヘッダ, header）は id,label にしてください。読み取った値: 'ID,Label'",
         ),
-        ("1,5\n2,6\n3,7\n", "1 行目 (ヘッダ header) は id,label"),
+        ("1,5\n2,6\n3,7\n", "1 行目（ヘッダ, header）は id,label"),
+        (",label\n0,5\n", "pandas なら to_csv(..., index=False) で書けます。"),  # the index
         ("id,label\n1,5\n2,6\r3,7\n", "3 行目の改行コードが CR だけです"),
         ("id,label\n1,5\n\n2,6\n3,7\n", "3 行目: 空行です (empty line)"),
-        ("id,label\n1,5,0.9\n2,6\n3,7\n", "2 行目: 列が 3 個あります"),
-        ("id,label\n1;5\n2,6\n3,7\n", "2 行目: 列が 1 個あります"),
+        ("id,label\n1,5,0.9\n2,6\n3,7\n", "2 行目: 3 列あります (wrong number of columns)"),
+        ("id,label\n1;5\n2,6\n3,7\n", "2 行目: 1 列あります"),
         ("id,label\n1,5\nx,6\n3,7\n", "3 行目: id が整数ではありません (not an integer): 'x'"),
         (
             "id,label\n1,5\n2,10\n3,7\n",
@@ -67,7 +72,12 @@ def test_bytes_and_str_give_the_same_result():
             "読み取った値: '10'",
         ),
         ("id,label\n1,5\n2,-1\n3,7\n", "読み取った値: '-1'"),
-        ("id,label\n1,5\n2,6.0\n3,7\n", "読み取った値: '6.0'"),
+        (
+            "id,label\n1,5\n2,6.0\n3,7\n",
+            "3 行目: label が整数ではありません (not an integer): '6.0'。"
+            "0 から 9 の整数で書いてください（3.0 ではなく 3）。",
+        ),
+        ("id,label\n1,5\n2,6\n\n3,7\n", "4 行目: 空行です"),  # inside the file
         ("id,label\n1,5\n2,Sneaker\n3,7\n", "読み取った値: 'Sneaker'"),
         ("id,label\n1,5\n2,6\n1,7\n", "4 行目: id 1 は 2 行目にもあります (duplicate id)"),
         (
@@ -219,3 +229,22 @@ def test_any_valid_file_scores_exactly(labels, order, newline, bom):
     text = newline.join(["id,label"] + [f"{i},{by_id[i]}" for i in order]) + newline
     data = (b"\xef\xbb\xbf" if bom else b"") + text.encode()
     np.testing.assert_array_equal(check(data), [by_id[3], by_id[1], by_id[2]])
+
+
+def test_the_fast_path_and_the_row_by_row_check_agree():
+    from seminar_lib.contest.submission import _check_rows, _plain_rows
+
+    rng = np.random.default_rng(0)
+    ids = rng.permutation(np.arange(1, 10_001))
+    labels = rng.integers(0, 10, len(ids))
+    order = rng.permutation(len(ids))  # the file lists the ids in another order
+    rows = [f"{ids[k]},{labels[k]}" for k in order]
+    np.testing.assert_array_equal(_plain_rows(rows, ids, 10), labels)
+    np.testing.assert_array_equal(_check_rows(rows, ids, 10), labels)
+    spaced = [row.replace(",", ", ") for row in rows]  # valid, but not plain: the slow path
+    assert _plain_rows(spaced, ids, 10) is None
+    np.testing.assert_array_equal(
+        validate_submission("id,label\n" + "\n".join(spaced), ids), labels
+    )
+    for broken in ([*rows[:-1], rows[0]], rows[:-1], [*rows[:-1], "99999,1"], [*rows[:-1], "1,10"]):
+        assert _plain_rows(broken, ids, 10) is None  # duplicate, missing, unknown, out of range
