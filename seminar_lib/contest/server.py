@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import sys
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from seminar_lib.contest.contest import Contest, ContestClosedError
 from seminar_lib.contest.pages import markdown_html, render, score_chart_svg
@@ -335,6 +336,22 @@ def create_app(folder, clock=None) -> FastAPI:
     @app.get("/api/export")
     def api_export(request: Request):
         return api_organizer(request) or contest.export()
+
+    @app.middleware("http")
+    async def same_origin_forms(request: Request, call_next):
+        """A form posted from another site (a browser sends its Origin) is refused: no one can
+        log a student into another team's page or submit through it from elsewhere."""
+        origin = request.headers.get("origin")
+        if (
+            request.method == "POST"
+            and not request.url.path.startswith("/api/")
+            and origin is not None
+            and urlsplit(origin).netloc != request.headers.get("host")
+        ):
+            detail = "ほかのサイトから送られたフォームは受け付けません。"
+            html = render("message", config.tz, title=config.title, message=detail, back="/team")
+            return HTMLResponse(html, status_code=403)
+        return await call_next(request)
 
     @app.exception_handler(RequestValidationError)
     def bad_request(request: Request, exc: RequestValidationError):

@@ -194,6 +194,19 @@ def test_team_page_login_upload_and_final(contest, server):
         )
 
 
+def test_forms_from_another_site_are_refused(contest, server):
+    with httpx.Client(base_url=server.url, timeout=30) as browser:
+        token = contest.tokens["チームA"]
+        response = browser.post(
+            "/login", data={"token": token}, headers={"Origin": "http://evil.example"}
+        )
+        assert response.status_code == 403 and "ほかのサイト" in response.text
+        assert "set-cookie" not in response.headers
+        response = browser.post("/login", data={"token": token}, headers={"Origin": server.url})
+        assert response.status_code == 303  # same site: logged in
+        assert "ログアウト" in browser.get("/team").text
+
+
 def test_other_hosts_get_a_warning(contest):
     import subprocess
     import sys
