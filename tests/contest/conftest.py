@@ -5,6 +5,11 @@ from pathlib import Path
 
 import pytest
 from contest_helpers import Folder, make_contest
+from hypothesis import settings
+
+# Tests write only into temporary folders: no example database (.hypothesis/) in the checkout.
+settings.register_profile("course", database=None)
+settings.load_profile("course")
 
 from seminar_lib.contest.local import LocalServer
 
