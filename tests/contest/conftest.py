@@ -1,17 +1,21 @@
 """Fixtures of the contest tests (the helpers are in contest_helpers.py)."""
 
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from contest_helpers import Folder, make_contest
 from hypothesis import settings
-
-# Tests write only into temporary folders: no example database (.hypothesis/) in the checkout.
-settings.register_profile("course", database=None)
-settings.load_profile("course")
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from seminar_lib.contest.local import LocalServer
+
+# Tests write only into temporary folders: no example database and no .hypothesis/ folder
+# in the checkout (hypothesis also caches constants there).
+settings.register_profile("course", database=None)
+settings.load_profile("course")
+set_hypothesis_home_dir(tempfile.mkdtemp(prefix="hypothesis-"))
 
 
 @pytest.fixture(scope="session")
