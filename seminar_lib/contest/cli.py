@@ -15,7 +15,9 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
+import os
 import socket
 import sys
 import unicodedata
@@ -34,6 +36,16 @@ def _example() -> str:
 def _width(text: str) -> int:
     """Columns a terminal gives ``text``: 2 for full-width (Japanese) characters."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _local_time(text: str | None):
+    """A naive datetime from ``2026-12-09T18:00`` (the contest's time zone applies), or None."""
+    if text is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(text).replace(tzinfo=None)
+    except ValueError:
+        raise ValueError(f"Expected a time like 2026-12-09T18:00. Received: {text!r}") from None
 
 
 def _lan_address() -> str:
@@ -79,10 +91,18 @@ def cmd_init(args) -> None:
 
 
 def cmd_serve(args) -> None:
-    from seminar_lib.contest.server import serve
+    from seminar_lib.contest.server import LOCAL_HOSTS, serve
 
+    if args.host not in LOCAL_HOSTS:
+        print(
+            f"警告 (warning): --host {args.host} で公開します。同じネットワークの誰でもこのページを"
+            "開けます。通信は暗号化されません (HTTP)。"
+            "学内の信頼できるネットワークだけで使ってください。",
+            file=sys.stderr,
+            flush=True,
+        )
     host = _lan_address() if args.host in ("0.0.0.0", "::") else args.host
-    print(f"Leaderboard: http://{host}:{args.port}/  (Ctrl+C stops the server)")
+    print(f"Leaderboard: http://{host}:{args.port}/  (Ctrl+C stops the server)", flush=True)
     serve(args.folder, host=args.host, port=args.port)
 
 
@@ -99,8 +119,9 @@ def cmd_export(args) -> None:
     from seminar_lib.contest.contest import Contest
 
     text = json.dumps(Contest(args.folder).export(), ensure_ascii=False, indent=1)
-    if args.out:
-        Path(args.out).write_text(text + "\n", encoding="utf-8")
+    if args.out:  # private scores: readable by the organiser only
+        with open(os.open(args.out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+            f.write(text + "\n")
         print(f"Wrote {args.out}")
     else:
         print(text)
@@ -109,7 +130,9 @@ def cmd_export(args) -> None:
 def cmd_export_codabench(args) -> None:
     from seminar_lib.contest.codabench import export_codabench
 
-    print(f"Wrote {export_codabench(args.folder, args.out)}")
+    times = {key: _local_time(getattr(args, key)) for key in ("start", "deadline", "reveal")}
+    bundle = export_codabench(args.folder, args.out, **times, logo=args.logo)
+    print(f"Wrote {bundle} (upload it to Codabench; it holds the answer key: keep it private)")
 
 
 def cmd_new_token(args) -> None:
@@ -165,6 +188,14 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument("--port", type=int, default=8000)
         elif name == "export":
             p.add_argument("--out", help="a JSON file (default: print)")
+        elif name == "export-codabench":
+            for key, text in (
+                ("--start", "opening of the public phase (default: now)"),
+                ("--deadline", "end of the public phase (default: the contest's deadline)"),
+                ("--reveal", "start of the final phase (default: 1 minute after the deadline)"),
+            ):
+                p.add_argument(key, help=text + ", local time like 2026-12-09T18:00")
+            p.add_argument("--logo", help="an image file (default: 16 test images)")
         elif name == "validate":
             p.add_argument("--max-kb", type=int, default=1024, help="the contest's size limit")
     return parser

@@ -31,19 +31,26 @@ revealed when the organizers make them available"), there are two phases:
    with the private labels blanked, so only ``public_<metric>`` is ever computed. The rule
    ``Force_Best`` keeps each participant's best public submission on the leaderboard (the local
    rule with ``max_final = 1`` and the default choice).
-2. final phase (one minute after the deadline, ``auto_migrate_to_this_phase``): Codabench
-   re-scores those submissions with task 1, the full ``solution.csv``, writing both keys; the
-   scoring output (``hide_score_output``) and the ``private_<metric>`` column start hidden;
-   score.py never prints a private score. To reveal, the organiser ticks off "Hidden" for that
-   column and makes it the "Primary Column" (competition editor, leaderboard). The final phase
-   allows one submission per participant and the migrated one counts, so only a participant
-   without any successful submission could still send one (the organiser may delete it).
+2. final phase (from ``reveal``, ``auto_migrate_to_this_phase``): Codabench re-scores those
+   submissions with task 1, the full ``solution.csv``, writing both keys. From that moment
+   the private scores can be read through the submissions API, whatever the leaderboard
+   shows, so the phase starts at the reveal (default: one minute after the deadline; pass
+   ``reveal`` for a later announcement), not before. The ``private_<metric>`` column is shown
+   from then on; the organiser makes it the "Primary Column" (competition editor, leaderboard)
+   so that it ranks. The scoring output stays hidden (``hide_score_output``) and score.py
+   never prints a private score. The final phase allows one submission per participant and
+   the migrated one counts, so only a participant without any successful submission could
+   still send one (the organiser may delete it).
+
+The bundle holds the answer key (``reference_data/``): its folder is created 0700 and the zip
+0600, as the organiser's own folder.
 
 Teams are Codabench accounts approved by the organiser; the daily limit counts UTC days.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import shutil
@@ -83,7 +90,7 @@ def _without(section: str, *words: str) -> str:
     )
 
 
-def _pages(contest: Contest, start: dt.datetime) -> dict[str, str]:
+def _pages(contest: Contest, start: dt.datetime, reveal: dt.datetime) -> dict[str, str]:
     """overview.md, evaluation.md and terms.md (Japanese), sections of the local rules reused."""
     config, n = contest.config, len(contest.ids)
     parts = rules_markdown(config, n).split("\n## ")[1:]
@@ -105,14 +112,15 @@ Codabench では Get Started タブの Files に、`test_images.npz` (public dat
 {submission}- Codabench には CSV を **zip に入れて**提出します
   （zip の中の .csv ファイルはちょうど 1 つ）。
 """
+    reveal_text = f"{reveal.astimezone(config.tz):%Y-%m-%d %H:%M} ({config.timezone})"
     evaluation = f"""## 評価とリーダーボード
 - 評価指標: {METRIC_NAMES_JA[config.metric]}。
 - テスト画像は、どれか分からないように 2 つに分けてあります: {public}% が public、
   {100 - public}% が private です。
 - 公開フェーズ（{start.astimezone(config.tz):%Y-%m-%d %H:%M} から締め切り {deadline} まで）では
   public の点数だけを計算します。リーダーボードには各参加者の public が最も高い提出が 1 件載ります。
-- 締め切りの後の最終フェーズで、その提出が自動で再採点され、private の点数が計算されます。
-  private の列は主催者が公開するまで表示されません。
+- {reveal_text} に最終フェーズが始まり、その提出が自動で再採点されて private の点数が
+  公開されます。それまで private の点数はどこにも計算されません。
 - **最終順位は private の点数で決まります。**
 - 提出は 1 日 {config.daily_limit} 回まで（日付は Codabench の UTC で数えます）。
   形式が正しくなく失敗した提出は数えません。
@@ -124,9 +132,8 @@ Codabench では Get Started タブの Files に、`test_images.npz` (public dat
     return {"overview.md": overview, "evaluation.md": evaluation, "terms.md": terms}
 
 
-def _competition_yaml(contest: Contest, start: dt.datetime, logo: str) -> str:
+def _competition_yaml(contest: Contest, start: dt.datetime, reveal: dt.datetime, logo: str) -> str:
     config, q = contest.config, _yaml_str
-    final_start = config.deadline + dt.timedelta(minutes=1)
     description = (
         f"{DATASET_TITLES[config.dataset]} のテスト画像 {len(contest.ids):,} 枚の 10 クラス分類。"
         f"評価指標: {METRIC_NAMES_JA[config.metric]}"
@@ -138,7 +145,7 @@ def _competition_yaml(contest: Contest, start: dt.datetime, logo: str) -> str:
         index: {index}
         sorting: desc
         precision: 4
-        hidden: {"true" if usage == "private" else "false"}
+        hidden: false
 """
     return f"""# Written by seminar_lib.contest.codabench (see its docstring for the conventions).
 version: 2
@@ -175,7 +182,7 @@ phases:
       - 0
   - index: 1
     name: {q("最終フェーズ (private)")}
-    start: {_utc(final_start)}
+    start: {_utc(reveal)}
     auto_migrate_to_this_phase: true
     hide_score_output: true
     max_submissions_per_day: 1
@@ -191,28 +198,48 @@ leaderboards:
 {columns}"""
 
 
-def export_codabench(contest_folder, out_dir, *, start=None, logo=None) -> Path:
+def export_codabench(
+    contest_folder, out_dir, *, start=None, deadline=None, reveal=None, logo=None
+) -> Path:
     """Write the contest of ``contest_folder`` as a Codabench bundle; return the zip to upload.
 
     ``out_dir`` (new or empty) receives the bundle's folder, ``<out_dir>.zip`` the same files
-    with ``competition.yaml`` at its root. ``start`` opens the public phase (default now; a naive
-    time is in the contest's time zone); the contest's ``deadline`` closes it and is required.
-    ``logo`` is an image file; without it the logo is a tile of 16 test images.
+    with ``competition.yaml`` at its root. ``start`` opens the public phase (default now),
+    ``deadline`` closes it (default: the contest's; one of the two is required), ``reveal``
+    starts the final phase that computes the private scores (default: one minute after the
+    deadline); naive times are in the contest's time zone. ``logo`` is an image file; without
+    it the logo is a tile of 16 test images. The lab's contest folder is not changed.
     """
     contest = Contest(contest_folder)
-    config, folder, out = contest.config, Path(contest_folder), Path(out_dir)
-    start = start or dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
-    start = start if start.tzinfo else start.replace(tzinfo=config.tz)
-    if config.deadline is None or config.deadline <= start:
-        raise ValueError(
-            f"{folder / 'contest.toml'}: Codabench needs a `deadline` after the start "
-            f"({start.isoformat()}), for example deadline = 2026-12-09T18:00:00. "
-            f"Received: deadline={config.deadline}"
+    folder, out = Path(contest_folder), Path(out_dir)
+
+    def local(moment):
+        return (
+            moment if moment is None or moment.tzinfo else moment.replace(tzinfo=contest.config.tz)
         )
+
+    start = local(start) or dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+    deadline = local(deadline) or contest.config.deadline
+    if deadline is None or deadline <= start:
+        raise ValueError(
+            f"Expected a deadline after the start ({start.isoformat()}) for Codabench: pass "
+            f"--deadline (or set `deadline` in {folder / 'contest.toml'}). Received: "
+            f"deadline={deadline}"
+        )
+    reveal = local(reveal) or deadline + dt.timedelta(minutes=1)
+    if reveal <= deadline:
+        raise ValueError(
+            f"Expected the reveal after the deadline ({deadline.isoformat()}). "
+            f"Received: reveal={reveal.isoformat()}"
+        )
+    contest.config = dataclasses.replace(contest.config, deadline=deadline)  # this bundle only
+    config = contest.config
     if out.exists() and any(out.iterdir()):
         raise FileExistsError(f"{out} already exists and is not empty; choose a new folder.")
+    out.mkdir(parents=True, exist_ok=True)
+    out.chmod(0o700)  # it holds the answer key
     for sub in ("pages", "scoring_program", "reference_data", "reference_public", "public_data"):
-        (out / sub).mkdir(parents=True)
+        (out / sub).mkdir()
     student, kit = folder / STUDENT_DIR, out / "starting_kit"
     kit.mkdir()
     shutil.copy2(folder / SOLUTION_FILE, out / "reference_data" / SOLUTION_FILE)
@@ -225,7 +252,7 @@ def export_codabench(contest_folder, out_dir, *, start=None, logo=None) -> Path:
     shutil.copy2(student / "sample_submission.csv", kit / "sample_submission.csv")
     with zipfile.ZipFile(kit / "sample_submission.zip", "w", zipfile.ZIP_DEFLATED) as z:
         z.write(student / "sample_submission.csv", "sample_submission.csv")
-    pages = _pages(contest, start)
+    pages = _pages(contest, start, reveal)
     for name, text in pages.items():
         (out / "pages" / name).write_text(text, encoding="utf-8")
     (kit / "README.md").write_text(pages["overview.md"] + "\n" + pages["evaluation.md"], "utf-8")
@@ -249,8 +276,12 @@ def export_codabench(contest_folder, out_dir, *, start=None, logo=None) -> Path:
     else:
         logo_name = "logo" + Path(logo).suffix.lower()
         shutil.copy2(logo, out / logo_name)
-    (out / "competition.yaml").write_text(_competition_yaml(contest, start, logo_name), "utf-8")
+    (out / "competition.yaml").write_text(
+        _competition_yaml(contest, start, reveal, logo_name), "utf-8"
+    )
     bundle = out.parent / (out.name + ".zip")
+    bundle.touch(mode=0o600)  # the answer key again: for the organiser's eyes only
+    bundle.chmod(0o600)
     with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as z:
         for path in sorted(p for p in out.rglob("*") if p.is_file()):
             z.write(path, path.relative_to(out).as_posix())

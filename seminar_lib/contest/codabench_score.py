@@ -51,8 +51,8 @@ def find_csv(res_dir):
 def read_submission(data, ids, num_classes, max_bytes):
     """{id: label} from the CSV bytes, checked as seminar_lib.contest.validate_submission."""
     check(len(data) <= max_bytes, "ファイルが大きすぎます: {:,} バイト", len(data))
-    check(data.strip(), "ファイルが空です。1 行目に id,label と書いてください。")
     data = data[3:] if data.startswith(b"\xef\xbb\xbf") else data  # Excel's BOM
+    check(data.strip(), "ファイルが空です。1 行目に id,label と書いてください。")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -60,10 +60,15 @@ def read_submission(data, ids, num_classes, max_bytes):
             "{} 行目が UTF-8 ではありません。".format(data[: err.start].count(b"\n") + 1)
         ) from None
     check("\x00" not in text, "NUL 文字があります。CSV (テキスト) ではないようです。")
-    lines = text.split("\n")[:-1] if text.endswith("\n") else text.split("\n")
-    lines = [line[:-1] if line.endswith("\r") else line for line in lines]
-    bad = [number for number, line in enumerate(lines, start=1) if "\r" in line]
-    check(not bad, "{} 行目の改行コードが CR だけです。", (bad or [0])[0])
+    text = text.replace("\r\n", "\n")  # CRLF as LF; a CR left over ends no line
+    check(
+        "\r" not in text,
+        "{} 行目の改行コードが CR だけです。",
+        text[: text.find("\r")].count("\n") + 1,
+    )
+    lines = text.split("\n")
+    while lines and not lines[-1].strip():
+        lines.pop()  # the final newline and blank lines after the last row
     header = lines[0] if lines else ""
     check(
         [f.strip() for f in header.split(",")] == ["id", "label"],

@@ -11,7 +11,7 @@ the seed can rebuild the answer key with this library. An example::
     public_fraction = 0.3          # share of the test images on the public leaderboard
     daily_limit = 10               # accepted submissions per team and calendar day
     max_final = 2                  # submissions a team may mark as final
-    deadline = 2026-12-09T18:00:00 # local time in `timezone`; no submissions after it
+    # deadline = 2026-12-09T18:00:00  # local time in `timezone`; none: `reveal` closes
     timezone = "Asia/Tokyo"
     max_upload_kb = 1024           # size limit of one CSV
     teams = ["チームA", "チームB"]
@@ -115,36 +115,36 @@ def config_from_dict(data: dict, source: str = "contest definition") -> ContestC
     if unknown:
         raise ValueError(f"{source}: unknown keys {unknown}. Known keys: {sorted(known)}")
     if "teams" not in data:
-        raise ValueError(f'{source}: expected `teams`, a list of team names: teams = ["A", "B"]')
+        raise ValueError(f'{source}: Expected `teams`, a list of team names: teams = ["A", "B"]')
     kwargs = dict(data)
     kwargs["teams"] = _check_teams(data["teams"], source)
     for key in ("title", "dataset", "metric", "timezone"):
         if key in data and not (isinstance(data[key], str) and data[key].strip()):
             received = f"{key}={data[key]!r}"
             raise ValueError(
-                f"{source}: expected `{key}` to be a non-empty string. Received: {received}"
+                f"{source}: Expected `{key}` to be a non-empty string. Received: {received}"
             )
         if key in data and _has_control(data[key]):
             raise ValueError(f"{source}: `{key}` contains a control character: {data[key]!r}")
     if kwargs.get("dataset", "fashion-mnist") not in DATASETS:
         raise ValueError(
-            f"{source}: expected `dataset` in {DATASETS}. Received: dataset={kwargs['dataset']!r}"
+            f"{source}: Expected `dataset` in {DATASETS}. Received: dataset={kwargs['dataset']!r}"
         )
     if kwargs.get("metric", "accuracy") not in METRICS:
         raise ValueError(
-            f"{source}: expected `metric` in {METRICS}. Received: metric={kwargs['metric']!r}"
+            f"{source}: Expected `metric` in {METRICS}. Received: metric={kwargs['metric']!r}"
         )
     fraction = kwargs.get("public_fraction", 0.3)
     if isinstance(fraction, bool) or not isinstance(fraction, int | float) or not 0 < fraction < 1:
         raise ValueError(
-            f"{source}: expected `public_fraction` between 0 and 1 (exclusive). "
+            f"{source}: Expected `public_fraction` between 0 and 1 (exclusive). "
             f"Received: public_fraction={fraction!r}"
         )
     for key, low in (("seed", 0), ("daily_limit", 1), ("max_final", 1), ("max_upload_kb", 1)):
         value = kwargs.get(key, low)
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise ValueError(
-                f"{source}: expected `{key}` to be an integer >= {low}. Received: {key}={value!r}"
+                f"{source}: Expected `{key}` to be an integer >= {low}. Received: {key}={value!r}"
             )
     try:
         tz = ZoneInfo(kwargs.get("timezone", "Asia/Tokyo"))
@@ -166,14 +166,14 @@ def _has_control(text: str) -> bool:
 def _check_teams(teams, source: str) -> tuple[str, ...]:
     if not isinstance(teams, list) or not 1 <= len(teams) <= MAX_TEAMS:
         raise ValueError(
-            f"{source}: expected `teams` to be a list of 1 to {MAX_TEAMS} names. "
+            f"{source}: Expected `teams` to be a list of 1 to {MAX_TEAMS} names. "
             f"Received: teams={teams!r}"
         )
     names = []
     for name in teams:
         if not isinstance(name, str) or not name.strip() or len(name.strip()) > MAX_TEAM_NAME:
             raise ValueError(
-                f"{source}: expected each team name to be a string of 1 to "
+                f"{source}: Expected each team name to be a string of 1 to "
                 f"{MAX_TEAM_NAME} characters. Received: {name!r}"
             )
         if _has_control(name):
@@ -196,7 +196,7 @@ def _check_deadline(value, tz: ZoneInfo, source: str) -> dt.datetime:
         value = dt.datetime.combine(value, dt.time(23, 59, 59))
     if not isinstance(value, dt.datetime):
         raise ValueError(
-            f"{source}: expected `deadline` as a local date and time, for example "
+            f"{source}: Expected `deadline` as a local date and time, for example "
             "deadline = 2026-12-09T18:00:00"
         )
     if value.tzinfo is None:

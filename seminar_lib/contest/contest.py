@@ -24,7 +24,7 @@ from seminar_lib.contest.config import ContestConfig, load_config
 from seminar_lib.contest.leaderboard import final_board, final_choice, public_board
 from seminar_lib.contest.rules import japanese_time
 from seminar_lib.contest.scoring import score
-from seminar_lib.contest.store import Store
+from seminar_lib.contest.store import RevealedError, Store
 from seminar_lib.contest.submission import validate_submission
 
 __all__ = ["Contest", "ContestClosedError", "read_solution"]
@@ -125,23 +125,27 @@ class Contest:
         if reason:
             raise ContestClosedError(reason)
         public, private = self.scores(labels)
-        return self.store.add_submission(
-            team_id,
-            bytes(data),
-            public,
-            private,
-            now,
-            now.date().isoformat(),
-            self.config.daily_limit,
-        )
+        try:
+            return self.store.add_submission(
+                team_id,
+                bytes(data),
+                public,
+                private,
+                now,
+                now.date().isoformat(),
+                self.config.daily_limit,
+            )
+        except RevealedError:  # revealed while this file was being scored
+            raise ContestClosedError(self.closed_reason(now)) from None
 
     # --- what may be shown ------------------------------------------------------------------
-    def history(self, team_id: int) -> list[dict]:
+    def history(self, team_id: int, revealed: bool | None = None) -> list[dict]:
         """A team's submissions, oldest first; ``private`` only after the reveal, ``chosen``
-        marks the submissions that count as final (marked or by default)."""
+        marks the submissions that count as final (marked or by default). A page that shows
+        more than the history passes the ``revealed`` it read once, so the two agree."""
         subs = self.store.submissions(team_id)
         chosen = {s["id"] for s in final_choice(subs, self.config.max_final)}
-        revealed = self.revealed
+        revealed = self.revealed if revealed is None else revealed
         return [
             {
                 "id": s["id"],

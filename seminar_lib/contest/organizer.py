@@ -9,6 +9,7 @@ submission and the rules, and nothing else.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -48,6 +49,11 @@ def test_split(config: ContestConfig) -> tuple[np.ndarray, np.ndarray, np.ndarra
     order = rng.permutation(len(x_test))
     public = np.zeros(len(x_test), dtype=bool)
     num_public = round(config.public_fraction * len(x_test))
+    if not 0 < num_public < len(x_test):
+        raise ValueError(
+            f"Expected `public_fraction` to leave at least one public and one private image of "
+            f"{len(x_test)}. Received: public_fraction={config.public_fraction}"
+        )
     public[rng.choice(len(x_test), size=num_public, replace=False)] = True
     ids = np.arange(1, len(x_test) + 1, dtype=np.int64)
     return ids, x_test[order], y_test[order].astype(np.int64), public
@@ -73,8 +79,13 @@ def init_contest(definition, folder) -> tuple[dict[str, str], str]:
         ``folder`` exists and is not empty (a running contest is never overwritten).
     """
     config = load_config(definition)
+    if config.deadline is not None and config.deadline <= dt.datetime.now(dt.UTC):
+        raise ValueError(
+            f"{definition}: Expected a `deadline` in the future. Received: "
+            f"deadline={config.deadline.replace(tzinfo=None).isoformat()} ({config.timezone})"
+        )
     if config.seed is None:  # a secret seed: the key cannot be rebuilt from the definition
-        config = dataclasses.replace(config, seed=secrets.randbits(32))
+        config = dataclasses.replace(config, seed=secrets.randbits(63))  # TOML's integers: 64 bits
     folder = Path(folder)
     if folder.exists() and any(folder.iterdir()):
         raise FileExistsError(
@@ -105,5 +116,6 @@ def new_team_token(folder, team: str) -> str:
     try:
         Store(Path(folder) / DATABASE_FILE).set_team_token(team, hash_token(token))
     except KeyError:
-        raise ValueError(f"No team named {team!r} in {folder}") from None
+        teams = [t["name"] for t in Store(Path(folder) / DATABASE_FILE).teams()]
+        raise ValueError(f"Expected one of the teams {teams}. Received: team={team!r}") from None
     return token

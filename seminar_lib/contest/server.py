@@ -15,7 +15,6 @@ No request value is used as a file path: the only files read are the contest fol
 from __future__ import annotations
 
 import json
-import sys
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -23,7 +22,7 @@ from seminar_lib.contest.contest import Contest, ContestClosedError
 from seminar_lib.contest.pages import markdown_html, render, score_chart_svg
 from seminar_lib.contest.rules import japanese_time, rules_markdown
 from seminar_lib.contest.scoring import METRIC_NAMES_JA
-from seminar_lib.contest.store import DailyLimitError
+from seminar_lib.contest.store import DailyLimitError, RevealedError
 from seminar_lib.contest.submission import SubmissionError
 
 try:
@@ -210,14 +209,15 @@ def create_app(folder, clock=None) -> FastAPI:
                 message=message,
                 message_class="ok" if ok else "error",
             )
+        revealed = contest.revealed  # read once: the history and the page agree
         return page(
             "team",
             status_code,
             team=team,
             message=message,
             message_class="ok" if ok else "error",
-            history=contest.history(team["id"]),
-            revealed=contest.revealed,
+            history=contest.history(team["id"], revealed),
+            revealed=revealed,
             accepting=contest.closed_reason() is None,
             max_final=config.max_final,
             daily_limit=config.daily_limit,
@@ -263,13 +263,13 @@ def create_app(folder, clock=None) -> FastAPI:
         return team_page(request, message, ok=status == 200, status_code=status)
 
     def set_final(team: dict, ids: list[int]) -> tuple[int, str]:
-        if contest.revealed:
-            return 403, "private リーダーボードの公開後は最終提出を変えられません。"
         if len(ids) > config.max_final:
             chosen = f"{len(ids)} 件選ばれました"
             return 400, f"最終提出に選べるのは {config.max_final} 件までです（{chosen}）。"
         try:
             contest.store.set_final(team["id"], ids)
+        except RevealedError:
+            return 403, "private リーダーボードの公開後は最終提出を変えられません。"
         except KeyError as err:
             numbers = "、".join(f"#{i}" for i in err.args[0])
             return 400, f"提出 {numbers} はこのチームの提出ではありません。"
@@ -371,15 +371,8 @@ def create_app(folder, clock=None) -> FastAPI:
 
 
 def serve(folder, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Run the server (blocks until Ctrl+C). A host other than this machine gets a warning."""
+    """Run the server (blocks until Ctrl+C); only this machine can reach it unless ``host`` says
+    otherwise (``python -m seminar_lib.contest serve --host ...`` then prints a warning)."""
     import uvicorn
 
-    app = create_app(folder)
-    if host not in LOCAL_HOSTS:
-        print(
-            f"警告 (warning): --host {host} で公開します。同じネットワークの誰でもこのページを"
-            "開けます。通信は暗号化されません (HTTP)。"
-            "学内の信頼できるネットワークだけで使ってください。",
-            file=sys.stderr,
-        )
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(folder), host=host, port=port, log_level="warning")

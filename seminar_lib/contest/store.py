@@ -19,7 +19,7 @@ import zlib
 from contextlib import closing, contextmanager, nullcontext
 from pathlib import Path
 
-__all__ = ["DailyLimitError", "Store", "hash_token"]
+__all__ = ["DailyLimitError", "RevealedError", "Store", "hash_token"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -35,17 +35,31 @@ CREATE TABLE IF NOT EXISTS submissions (
     day TEXT NOT NULL,         -- the contest's local date, for the daily limit
     sha256 TEXT NOT NULL,
     size INTEGER NOT NULL,
-    csv BLOB NOT NULL,         -- the file as uploaded, zlib-compressed
     public REAL NOT NULL,
     private REAL NOT NULL,
     final INTEGER NOT NULL DEFAULT 0  -- marked as final by the team
 );
 CREATE INDEX IF NOT EXISTS submissions_team_day ON submissions (team_id, day);
+-- The files apart, so that the boards never read through them.
+CREATE TABLE IF NOT EXISTS submission_files (
+    submission_id INTEGER PRIMARY KEY REFERENCES submissions(id),
+    csv BLOB NOT NULL          -- the file as uploaded, zlib-compressed
+);
 """
 
 
 class DailyLimitError(Exception):
     """The team has used all of today's submissions (nothing was stored)."""
+
+
+class RevealedError(Exception):
+    """The private leaderboard is revealed: nothing more is stored or changed."""
+
+
+def _check_not_revealed(conn) -> None:
+    """Inside a write transaction, so a reveal cannot slip in between the check and the write."""
+    if conn.execute("SELECT 1 FROM meta WHERE key = 'revealed_at'").fetchone():
+        raise RevealedError
 
 
 def hash_token(token: str) -> str:
@@ -137,21 +151,24 @@ class Store:
         """Store one scored submission unless the team already has ``daily_limit`` on ``day``.
 
         Returns the stored row (without the file and the private score) and
-        ``submissions_today``; raises :class:`DailyLimitError` and stores nothing otherwise.
+        ``submissions_today``; raises :class:`DailyLimitError` (or :class:`RevealedError` once
+        the private board is out) and stores nothing otherwise.
         """
         sha256, blob = hashlib.sha256(data).hexdigest(), zlib.compress(data, 1)  # outside the lock
         created_at = now.astimezone(dt.UTC).isoformat()
         with self._connect(write=True) as conn:
+            _check_not_revealed(conn)
             (used,) = conn.execute(
                 "SELECT COUNT(*) FROM submissions WHERE team_id = ? AND day = ?", (team_id, day)
             ).fetchone()
             if used >= daily_limit:
                 raise DailyLimitError(used)
             cur = conn.execute(
-                "INSERT INTO submissions (team_id, created_at, day, sha256, size, csv, public,"
-                " private) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (team_id, created_at, day, sha256, len(data), blob, public, private),
+                "INSERT INTO submissions (team_id, created_at, day, sha256, size, public, private)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (team_id, created_at, day, sha256, len(data), public, private),
             )
+            conn.execute("INSERT INTO submission_files VALUES (?, ?)", (cur.lastrowid, blob))
         return {"id": cur.lastrowid, "public": public, "submissions_today": used + 1}
 
     def submissions(self, team_id: int | None = None) -> list[dict]:
@@ -169,7 +186,9 @@ class Store:
 
     def submission_file(self, submission_id: int) -> bytes:
         with self._connect() as conn:
-            row = conn.execute("SELECT csv FROM submissions WHERE id = ?", (submission_id,))
+            row = conn.execute(
+                "SELECT csv FROM submission_files WHERE submission_id = ?", (submission_id,)
+            )
             (blob,) = row.fetchone()
         return zlib.decompress(blob)
 
@@ -181,8 +200,10 @@ class Store:
         return used
 
     def set_final(self, team_id: int, submission_ids: list[int]) -> None:
-        """Mark exactly these submissions of the team as final (an empty list: the default)."""
+        """Mark exactly these submissions of the team as final (an empty list: the default);
+        :class:`RevealedError` once the private board is out."""
         with self._connect(write=True) as conn:
+            _check_not_revealed(conn)
             owned = {
                 r[0]
                 for r in conn.execute("SELECT id FROM submissions WHERE team_id = ?", (team_id,))

@@ -106,3 +106,28 @@ def test_local_server_as_a_context_manager(contest):
     with LocalServer(contest.path) as server:
         assert server.running and fetch_leaderboard(server.url)["public"] == []
     assert not server.running
+
+
+def test_cli_export_codabench_with_its_own_deadline(contest, tmp_path, capsys):
+    # The template contest has no deadline: Codabench needs one, given on the command line.
+    assert main(["export-codabench", str(contest.path), str(tmp_path / "b")]) == 1
+    assert "Expected a deadline after the start" in capsys.readouterr().err
+    args = [
+        "export-codabench",
+        str(contest.path),
+        str(tmp_path / "b"),
+        "--deadline",
+        "2099-06-01T18:00",
+        "--reveal",
+        "2099-06-02T09:00",
+    ]
+    assert main(args) == 0
+    assert "it holds the answer key" in capsys.readouterr().out
+    assert (tmp_path / "b.zip").is_file()
+    assert main([*args[:3], "--deadline", "next friday"]) == 1
+    assert "Expected a time like 2026-12-09T18:00" in capsys.readouterr().err
+
+
+def test_cli_export_is_private(contest, tmp_path):
+    assert main(["export", str(contest.path), "--out", str(tmp_path / "e.json")]) == 0
+    assert (tmp_path / "e.json").stat().st_mode & 0o777 == 0o600

@@ -21,9 +21,10 @@ from seminar_lib.contest.submission import SubmissionError
 TITLE = '第5回\u3000大会: "Codabench" #1'  # a colon, quotes, # and a wide space for the YAML
 TOML = f"""title = {json.dumps(TITLE, ensure_ascii=False)}
 teams = ["A", "B"]
-deadline = 2030-12-09T18:00:00
+seed = 11
+deadline = 2099-12-09T18:00:00
 """
-START = dt.datetime(2030, 1, 1, 9, 0)  # Asia/Tokyo, the contest's time zone
+START = dt.datetime(2099, 1, 1, 9, 0)  # Asia/Tokyo, the contest's time zone
 
 
 @pytest.fixture(scope="module", params=["accuracy", "macro_f1"])
@@ -172,11 +173,11 @@ def test_competition_yaml(exported):
     (board,) = comp["leaderboards"]
     assert [(c["key"], c["index"], c["sorting"], c["hidden"]) for c in board["columns"]] == [
         (f"public_{metric}", 0, "desc", False),
-        (f"private_{metric}", 1, "desc", True),
+        (f"private_{metric}", 1, "desc", False),  # computed only from the reveal on
     ]
     public, final = comp["phases"]
-    assert (public["start"], public["end"]) == ("2030-01-01 00:00:00", "2030-12-09 09:00:00")
-    assert final["start"] == "2030-12-09 09:01:00" and "end" not in final  # UTC
+    assert (public["start"], public["end"]) == ("2099-01-01 00:00:00", "2099-12-09 09:00:00")
+    assert final["start"] == "2099-12-09 09:01:00" and "end" not in final  # UTC
     assert final["auto_migrate_to_this_phase"] is True and final["hide_score_output"] is True
     assert public["max_submissions_per_day"] == 10 and public["max_submissions"] == 0
     tasks = {t["index"]: t for t in comp["tasks"]}
@@ -224,4 +225,26 @@ def test_export_refuses_a_used_folder_and_a_start_after_the_deadline(exported, t
     with pytest.raises(FileExistsError):
         export_codabench(folder, bundle, start=START)
     with pytest.raises(ValueError, match="deadline"):
-        export_codabench(folder, tmp_path / "late", start=dt.datetime(2031, 1, 1))
+        export_codabench(folder, tmp_path / "late", start=dt.datetime(2100, 1, 1))
+
+
+def test_deadline_and_reveal_for_codabench_only(exported, tmp_path):
+    folder, _, _, _ = exported
+    before = (folder / "contest.toml").read_bytes()
+    bundle_zip = export_codabench(
+        folder,
+        tmp_path / "b",
+        start=START,
+        deadline=dt.datetime(2099, 6, 1, 18),
+        reveal=dt.datetime(2099, 6, 2, 9),
+    )
+    comp = load_yaml((tmp_path / "b" / "competition.yaml").read_text(encoding="utf-8"))
+    if comp is not None:
+        public, final = comp["phases"]
+        assert public["end"] == "2099-06-01 09:00:00" and final["start"] == "2099-06-02 00:00:00"
+    assert "2099-06-02 09:00" in (tmp_path / "b" / "pages" / "evaluation.md").read_text("utf-8")
+    assert (folder / "contest.toml").read_bytes() == before  # the lab's contest is unchanged
+    assert (tmp_path / "b").stat().st_mode & 0o777 == 0o700  # the answer key is inside
+    assert bundle_zip.stat().st_mode & 0o777 == 0o600
+    with pytest.raises(ValueError, match="Expected the reveal after the deadline"):
+        export_codabench(folder, tmp_path / "c", start=START, reveal=dt.datetime(2099, 1, 2))

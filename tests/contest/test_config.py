@@ -53,32 +53,32 @@ def test_to_toml_escapes_quotes(tmp_path):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({}, "expected `teams`, a list of team names"),
-        ({"teams": []}, "expected `teams` to be a list of 1 to 200 names"),
+        ({}, "Expected `teams`, a list of team names"),
+        ({"teams": []}, "Expected `teams` to be a list of 1 to 200 names"),
         ({"teams": ["A", "A"]}, r"team names must be unique. Repeated: \['A'\]"),
-        ({"teams": ["A", " "]}, "expected each team name to be a string of 1 to 40"),
+        ({"teams": ["A", " "]}, "Expected each team name to be a string of 1 to 40"),
         ({"teams": ["x" * 41]}, "1 to 40 characters"),
         ({"teams": ["A\tB"]}, "control character"),
         ({"teams": ["A\x7fB"]}, "control character"),  # DEL
         ({"teams": ["A"], "title": "two\nlines"}, "`title` contains a control character"),
         (
             {"teams": ["A"], "metric": "auc"},
-            r"expected `metric` in \('accuracy', 'macro_f1'\). Received: metric='auc'",
+            r"Expected `metric` in \('accuracy', 'macro_f1'\). Received: metric='auc'",
         ),
-        ({"teams": ["A"], "dataset": "cifar10"}, "expected `dataset` in"),
+        ({"teams": ["A"], "dataset": "cifar10"}, "Expected `dataset` in"),
         ({"teams": ["A"], "public_fraction": 1.0}, "between 0 and 1"),
         (
             {"teams": ["A"], "daily_limit": 0},
-            "expected `daily_limit` to be an integer >= 1. Received: daily_limit=0",
+            "Expected `daily_limit` to be an integer >= 1. Received: daily_limit=0",
         ),
-        ({"teams": ["A"], "seed": True}, "expected `seed` to be an integer"),
+        ({"teams": ["A"], "seed": True}, "Expected `seed` to be an integer"),
         ({"teams": ["A"], "timezone": "Mars/Olympus"}, "unknown `timezone`"),
         (
             {"teams": ["A"], "deadline": "next friday"},
-            "expected `deadline` as a local date and time",
+            "Expected `deadline` as a local date and time",
         ),
         ({"teams": ["A"], "dealine": "2026-12-09"}, r"unknown keys \['dealine'\]"),
-        ({"teams": ["A"], "title": ""}, "expected `title` to be a non-empty string"),
+        ({"teams": ["A"], "title": ""}, "Expected `title` to be a non-empty string"),
     ],
 )
 def test_bad_definitions(data, message):

@@ -106,11 +106,11 @@ def test_a_rejected_file_does_not_count(contest):
 
 
 def test_deadline_closes_submissions(tmp_path):
-    folder = make_contest(tmp_path, teams=["A"], deadline="2026-12-09T18:00:00")
-    clock = Clock(dt.datetime(2026, 12, 9, 17, 59, 59, tzinfo=JST))
+    folder = make_contest(tmp_path, teams=["A"], deadline="2099-12-09T18:00:00")
+    clock = Clock(dt.datetime(2099, 12, 9, 17, 59, 59, tzinfo=JST))
     c = Contest(folder.path, clock=clock)
     c.submit(1, perfect(c))
-    clock.now = dt.datetime(2026, 12, 9, 9, 0, tzinfo=dt.UTC)  # 18:00 in Tokyo
+    clock.now = dt.datetime(2099, 12, 9, 9, 0, tzinfo=dt.UTC)  # 18:00 in Tokyo
     with pytest.raises(
         ContestClosedError,
         match=r"締め切り（12月9日 18:00）を過ぎたため、提出は受け付けていません。",
@@ -148,7 +148,7 @@ def test_new_team_token_replaces_the_old_one(contest):
     new = new_team_token(contest.path, "チームB")
     assert c.store.team_for_token(old) is None
     assert c.store.team_for_token(new) == {"id": 2, "name": "チームB"}
-    with pytest.raises(ValueError, match="No team named 'X'"):
+    with pytest.raises(ValueError, match=r"Expected one of the teams \[.*\]. Received: team='X'"):
         new_team_token(contest.path, "X")
 
 
@@ -183,8 +183,8 @@ def test_the_organizer_files_are_private(contest):
 
 
 def test_a_quoted_date_means_the_end_of_that_day_too(tmp_path):
-    folder = make_contest(tmp_path, teams=["A"], deadline="2026-12-09")
-    assert Contest(folder.path).config.deadline.isoformat() == "2026-12-09T23:59:59+09:00"
+    folder = make_contest(tmp_path, teams=["A"], deadline="2099-12-09")
+    assert Contest(folder.path).config.deadline.isoformat() == "2099-12-09T23:59:59+09:00"
 
 
 def test_export_flags_scores_above_the_state_of_the_art(contest):
@@ -194,3 +194,49 @@ def test_export_flags_scores_above_the_state_of_the_art(contest):
     wrong[:2000] = (wrong[:2000] + 1) % 10  # about 80%: an honest score
     c.submit(2, submission_csv(c.ids, wrong).encode())
     assert c.export()["review"] == [{"team": "チームA", "public": 1.0, "threshold": 0.97}]
+
+
+def test_init_refuses_a_deadline_in_the_past(tmp_path):
+    definition = tmp_path / "old.toml"
+    definition.write_text('teams = ["A"]\ndeadline = 2020-01-01T18:00:00\n', encoding="utf-8")
+    with pytest.raises(
+        ValueError,
+        match=r"Expected a `deadline` in the future. Received: "
+        r"deadline=2020-01-01T18:00:00 \(Asia/Tokyo\)",
+    ):
+        init_contest(definition, tmp_path / "old")
+
+
+def test_public_fraction_must_leave_both_parts(tmp_path):
+    definition = tmp_path / "tiny.toml"
+    definition.write_text('teams = ["A"]\npublic_fraction = 0.00001\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="at least one public and one private image of 10000"):
+        init_contest(definition, tmp_path / "tiny")
+
+
+def test_a_reveal_during_scoring_stores_nothing(contest):
+    """The reveal (another process: the CLI) lands while a file is being scored: the
+    submission is refused, not stored after the reveal with its private score shown."""
+    c = Contest(contest.path)
+    scores = c.scores
+
+    def slow_scores(labels):
+        result = scores(labels)
+        Contest(contest.path).reveal()  # meanwhile, the organiser reveals
+        return result
+
+    c.scores = slow_scores
+    with pytest.raises(ContestClosedError, match="公開されたため"):
+        c.submit(1, perfect(c))
+    assert c.store.submissions() == []
+
+
+def test_final_marks_cannot_change_after_the_reveal(contest):
+    from seminar_lib.contest.store import RevealedError
+
+    c = Contest(contest.path)
+    c.submit(1, perfect(c))
+    c.reveal()
+    with pytest.raises(RevealedError):
+        c.store.set_final(1, [1])
+    assert c.store.submissions()[0]["final"] == 0

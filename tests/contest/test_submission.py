@@ -248,3 +248,21 @@ def test_the_fast_path_and_the_row_by_row_check_agree():
     )
     for broken in ([*rows[:-1], rows[0]], rows[:-1], [*rows[:-1], "99999,1"], [*rows[:-1], "1,10"]):
         assert _plain_rows(broken, ids, 10) is None  # duplicate, missing, unknown, out of range
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated())
+def test_the_codabench_scorer_accepts_exactly_the_same_files(data):
+    """The scoring program of the Codabench bundle (standard library only) and the local check
+    agree on every file: both accept it with the same labels, or both refuse it."""
+    from seminar_lib.contest import codabench_score
+
+    try:
+        local = dict(zip(IDS, check(data).tolist(), strict=True))
+    except SubmissionError:
+        local = None
+    try:
+        remote = codabench_score.read_submission(data, set(IDS), 10, 10**6)
+    except codabench_score.SubmissionError:
+        remote = None
+    assert local == remote
