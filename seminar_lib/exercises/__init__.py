@@ -23,6 +23,8 @@ has two):
 - ``s04_data`` (``04_data_cnn.ipynb``): ``check_cifar_row``, ``check_one_hot``,
   ``check_standardize``, ``check_to_float_images``
 - ``s04_cnn`` (``04_data_cnn.ipynb``, 5 節): ``check_fashion_cnn`` (re-exported by ``s04_data``)
+- ``s05_contest`` (``05_contest.ipynb``): ``check_macro_f1``, ``check_public_private``,
+  ``check_is_valid_submission``
 - ``s06_rnn`` (``06_rnn_lstm.ipynb``): ``check_rnn_step``, ``check_lstm_step``,
   ``check_make_windows``, ``check_temperature_softmax``
 
