@@ -38,8 +38,9 @@ def build_mlp(input_dim: int, hidden_units, num_classes: int, activation: str = 
 
 def copy_dense_weights(keras_model, model: Sequential) -> Sequential:
     """Copy the kernels and biases of ``keras_model``'s Dense layers into the ``Affine`` layers
-    of ``model``, in order (Keras's kernel (D, H) is the same layout as ``Affine``'s ``W``)."""
-    dense = [layer for layer in keras_model.layers if isinstance(layer, keras.layers.Dense)]
+    of ``model``, in order (Keras's kernel (D, H) is the same layout as ``Affine``'s ``W``).
+    Dense layers inside nested models (an autoencoder's encoder and decoder) count, in order."""
+    dense = _dense_layers(keras_model)
     affine = [i for i, layer in enumerate(model.layers) if isinstance(layer, Affine)]
     if len(dense) != len(affine):
         raise ValueError(
@@ -51,6 +52,17 @@ def copy_dense_weights(keras_model, model: Sequential) -> Sequential:
         kernel, bias = (np.asarray(w) for w in layer.get_weights())
         values[f"{i}.W"], values[f"{i}.b"] = kernel, bias
     return model.set_params(values)
+
+
+def _dense_layers(keras_model) -> list:
+    """The Dense layers of ``keras_model`` in order, looking inside nested models."""
+    found = []
+    for layer in keras_model.layers:
+        if isinstance(layer, keras.layers.Dense):
+            found.append(layer)
+        elif isinstance(layer, keras.Model):
+            found += _dense_layers(layer)
+    return found
 
 
 def build_augmentation(

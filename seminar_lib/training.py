@@ -58,6 +58,7 @@ def fit(
     validation_data=None,
     verbose: int | str = "auto",
     clip_norm: float | None = None,
+    metric: str | None = "accuracy",
 ) -> dict[str, list[float]]:
     """Train ``model`` with mini-batches drawn by ``rng`` (a new shuffle every epoch).
 
@@ -79,12 +80,16 @@ def fit(
     clip_norm : float > 0, optional
         Before each update, scale all gradients together so that their global norm is at most
         ``clip_norm`` (``optimizers.clip_grad_norm``; Keras's ``global_clipnorm``).
+    metric : {"accuracy", None}
+        ``None`` when the targets are not classes (an autoencoder's targets are its inputs):
+        only the loss is recorded.
 
     Returns
     -------
     dict
         ``"loss"``, ``"accuracy"`` (training, averaged over the epoch's batches) and, with
-        validation data, ``"val_loss"``, ``"val_accuracy"``: one value per epoch.
+        validation data, ``"val_loss"``, ``"val_accuracy"``: one value per epoch (no accuracy
+        with ``metric=None``).
     """
     check_rng(rng)
     X = as_input_array(X, "X")
@@ -99,9 +104,12 @@ def fit(
         verbose = default_verbose()
     if isinstance(verbose, bool) or verbose not in VERBOSE_LEVELS:
         raise ValueError(f"Expected `verbose` to be 'auto', 0, 1 or 2. Received: {verbose!r}")
-    history: dict[str, list[float]] = {"loss": [], "accuracy": []}
+    if metric not in ("accuracy", None):
+        raise ValueError(f"Expected `metric` to be 'accuracy' or None. Received: {metric!r}")
+    keys = ["loss", "accuracy"] if metric else ["loss"]
     if validation_data is not None:
-        history.update(val_loss=[], val_accuracy=[])
+        keys += [f"val_{key}" for key in keys]
+    history: dict[str, list[float]] = {key: [] for key in keys}
     num_batches = -(-len(X) // batch_size)
     for epoch in range(1, num_epochs + 1):
         start = time.perf_counter()
@@ -112,7 +120,8 @@ def fit(
             X_batch, y_batch = X[idx], y[idx]
             outputs = model.forward(X_batch, training=True)
             total_loss += loss.forward(outputs, y_batch) * len(idx)
-            total_correct += accuracy(outputs, y_batch) * len(idx)
+            if metric:
+                total_correct += accuracy(outputs, y_batch) * len(idx)
             model.backward(loss.backward(), input_grad=False)
             if clip_norm is not None:
                 clip_grad_norm(model.grads, clip_norm)
@@ -126,13 +135,18 @@ def fit(
                     flush=True,
                 )
         history["loss"].append(total_loss / len(X))
-        history["accuracy"].append(total_correct / len(X))
-        line = f"loss {history['loss'][-1]:.4f}, 正解率 {history['accuracy'][-1]:.4f}"
+        line = f"loss {history['loss'][-1]:.4f}"
+        if metric:
+            history["accuracy"].append(total_correct / len(X))
+            line += f", 正解率 {history['accuracy'][-1]:.4f}"
         if validation_data is not None:
-            val_loss, val_acc = evaluate(model, loss, *validation_data)
-            history["val_loss"].append(val_loss)
-            history["val_accuracy"].append(val_acc)
-            line += f", 検証 loss {val_loss:.4f}, 検証正解率 {val_acc:.4f}"
+            X_val, y_val = validation_data
+            outputs = model.predict(X_val)
+            history["val_loss"].append(loss.forward(outputs, y_val))
+            line += f", 検証 loss {history['val_loss'][-1]:.4f}"
+            if metric:
+                history["val_accuracy"].append(accuracy(outputs, y_val))
+                line += f", 検証正解率 {history['val_accuracy'][-1]:.4f}"
         seconds = time.perf_counter() - start
         if verbose == 1:
             print(

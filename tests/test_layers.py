@@ -519,6 +519,33 @@ def test_fit_input_errors():
         fit(model, SoftmaxCrossEntropy(), SGD(), X, y[:10], rng=rng())
 
 
+def test_fit_without_a_metric_trains_an_autoencoder(capsys):
+    """Targets that are not classes (the inputs themselves): only the loss is recorded."""
+    r = rng(3)
+    prototypes = (r.random((3, 6)) < 0.5).astype(np.float32)  # 3 kinds of binary "image"
+    X = prototypes[r.integers(0, 3, 300)]  # (N, 6)
+    model = Sequential([Affine(6, 3, r), ReLU(), Affine(3, 6, r), Sigmoid()])
+    history = fit(
+        model,
+        MeanSquaredError(),
+        Adam(lr=0.01),
+        X,
+        X,
+        rng=rng(4),
+        num_epochs=20,
+        validation_data=(X[:50], X[:50]),
+        verbose=2,
+        metric=None,
+    )
+    assert list(history) == ["loss", "val_loss"]
+    assert history["loss"][-1] < 0.5 * history["loss"][0]
+    first_line = capsys.readouterr().out.splitlines()[0]
+    assert first_line.startswith("エポック 1/20: loss ") and "正解率" not in first_line
+    assert ", 検証 loss " in first_line
+    with pytest.raises(ValueError, match=r"Expected `metric` to be 'accuracy' or None"):
+        fit(model, MeanSquaredError(), SGD(), X, X, rng=r, metric="mse")
+
+
 def test_check_gradients_catches_a_wrong_backward():
     class BrokenReLU(ReLU):
         def backward(self, dout):

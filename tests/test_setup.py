@@ -106,7 +106,7 @@ def test_version():
 # every submodule except the Keras builders imports with these blocked.
 BLOCKED_MODULES = ("nbformat", "nbclient", "nbconvert", "IPython", "tensorflow", "keras")
 BLOCKED_PREFIXES = ("jupyter",)  # jupyter_core, jupyter_client, jupyterlab, ...
-NEEDS_KERAS = {"seminar_lib.keras_models"}
+NEEDS_KERAS = {"seminar_lib.keras_models", "seminar_lib.keras_generative"}
 
 
 def test_every_submodule_imports_without_tooling_jupyter_or_tensorflow():

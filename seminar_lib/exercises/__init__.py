@@ -27,6 +27,8 @@ has two):
   ``check_is_valid_submission``
 - ``s06_rnn`` (``06_rnn_lstm.ipynb``): ``check_rnn_step``, ``check_lstm_step``,
   ``check_make_windows``, ``check_temperature_softmax``
+- ``s07_generative`` (``07_generative.ipynb``): ``check_gaussian_kl``, ``check_reparameterize``,
+  ``check_discriminator_loss``, ``check_q_sample``
 
 ``_feedback`` holds ``Feedback`` and the helpers the session modules share.
 

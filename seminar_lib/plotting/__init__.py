@@ -17,6 +17,7 @@ module                     holds
                            ``plot_param_counts``
 ``plotting.diagrams``      network diagrams and history: ``draw_network``, ``plot_timeline``,
                            ``plot_nested_sets``, ``draw_unrolled_rnn``, ``draw_lstm_cell``
+``plotting.generative``    generated images: ``show_image_grid``, ``plot_latent_space``
 ``plotting.neuron``        the biological neuron: ``plot_action_potential``
 ``plotting.boundaries``    functions of the input: ``plot_activations``,
                            ``plot_decision_boundary``, ``plot_perceptron_epochs``
@@ -38,6 +39,7 @@ from seminar_lib.plotting.diagrams import (
     plot_nested_sets,
     plot_timeline,
 )
+from seminar_lib.plotting.generative import plot_latent_space, show_image_grid
 from seminar_lib.plotting.images import (
     plot_class_counts,
     plot_matrix,
@@ -66,6 +68,7 @@ __all__ = [
     "plot_class_counts",
     "plot_confusion_matrix",
     "plot_decision_boundary",
+    "plot_latent_space",
     "plot_layer_histograms",
     "plot_learning_curves",
     "plot_matrix",
@@ -77,6 +80,7 @@ __all__ = [
     "plot_timeline",
     "show_feature_maps",
     "show_filters",
+    "show_image_grid",
     "show_images",
     "show_misclassified",
     "show_weights",
