@@ -106,7 +106,11 @@ def test_version():
 # every submodule except the Keras builders imports with these blocked.
 BLOCKED_MODULES = ("nbformat", "nbclient", "nbconvert", "IPython", "tensorflow", "keras")
 BLOCKED_PREFIXES = ("jupyter",)  # jupyter_core, jupyter_client, jupyterlab, ...
-NEEDS_KERAS = {"seminar_lib.keras_models", "seminar_lib.keras_generative"}
+NEEDS_KERAS = {
+    "seminar_lib.keras_models",
+    "seminar_lib.keras_generative",
+    "seminar_lib.keras_language",
+}
 
 
 def test_every_submodule_imports_without_tooling_jupyter_or_tensorflow():

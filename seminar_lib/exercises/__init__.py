@@ -29,6 +29,8 @@ has two):
   ``check_make_windows``, ``check_temperature_softmax``
 - ``s07_generative`` (``07_generative.ipynb``): ``check_gaussian_kl``, ``check_reparameterize``,
   ``check_discriminator_loss``, ``check_q_sample``
+- ``s08_attention`` (``08_attention_transformer.ipynb``): ``check_attention_weights``,
+  ``check_causal_mask``, ``check_positional_encoding``, ``check_attention_head``
 
 ``_feedback`` holds ``Feedback`` and the helpers the session modules share.
 

@@ -9,10 +9,18 @@ Modules: ``base`` (``Layer``), ``dense`` (``Affine`` and activations), ``losses`
 (``im2col``, convolution, pooling, ``Flatten``), ``regularization`` (``Dropout``,
 ``BatchNorm``), ``sequence`` (``Embedding``, ``TimeAffine``: every step of (N, T, D) alike),
 ``recurrent`` (``RNNCell``, ``LSTMCell``: one time step; ``RNN``, ``LSTM``: the loop over time;
-their loss is ``TimeSoftmaxCrossEntropy``). Everything is importable from
-``seminar_lib.layers``.
+their loss is ``TimeSoftmaxCrossEntropy``), ``attention`` (``ScaledDotProductAttention``,
+``MultiHeadAttention``, masks), ``LayerNorm`` and ``PositionalEncoding`` for Transformers.
+Everything is importable from ``seminar_lib.layers``.
 """
 
+from seminar_lib.layers.attention import (
+    MultiHeadAttention,
+    ScaledDotProductAttention,
+    causal_mask,
+    padding_mask,
+    scaled_dot_product_attention,
+)
 from seminar_lib.layers.base import Layer
 from seminar_lib.layers.conv import (
     AvgPool2D,
@@ -32,8 +40,13 @@ from seminar_lib.layers.losses import (
     TimeSoftmaxCrossEntropy,
 )
 from seminar_lib.layers.recurrent import LSTM, RNN, LSTMCell, RNNCell
-from seminar_lib.layers.regularization import BatchNorm, Dropout
-from seminar_lib.layers.sequence import Embedding, TimeAffine
+from seminar_lib.layers.regularization import BatchNorm, Dropout, LayerNorm
+from seminar_lib.layers.sequence import (
+    Embedding,
+    PositionalEncoding,
+    TimeAffine,
+    sinusoidal_positional_encoding,
+)
 
 __all__ = [
     "Affine",
@@ -45,20 +58,28 @@ __all__ = [
     "Flatten",
     "GlobalAvgPool2D",
     "Layer",
+    "LayerNorm",
     "LSTM",
     "LSTMCell",
     "MaxPool2D",
     "MeanSquaredError",
+    "MultiHeadAttention",
+    "PositionalEncoding",
     "ReLU",
     "RNN",
     "RNNCell",
+    "ScaledDotProductAttention",
     "Sigmoid",
     "SigmoidBinaryCrossEntropy",
     "SoftmaxCrossEntropy",
     "Tanh",
     "TimeAffine",
     "TimeSoftmaxCrossEntropy",
+    "causal_mask",
     "col2im",
     "conv_output_size",
     "im2col",
+    "padding_mask",
+    "scaled_dot_product_attention",
+    "sinusoidal_positional_encoding",
 ]

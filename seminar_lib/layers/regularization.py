@@ -1,4 +1,5 @@
-r"""Layers that behave differently in training and inference: ``Dropout`` and ``BatchNorm``."""
+r"""Dropout and normalisation: ``Dropout`` and ``BatchNorm`` (which behave differently in training
+and inference) and ``LayerNorm`` (the Transformer's normalisation, the same in both)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import numpy as np
 from seminar_lib._validation import as_real_array, check_positive, check_positive_int, check_rng
 from seminar_lib.layers.base import Layer
 
-__all__ = ["BatchNorm", "Dropout"]
+__all__ = ["BatchNorm", "Dropout", "LayerNorm"]
 
 
 class Dropout(Layer):
@@ -139,3 +140,57 @@ class BatchNorm(Layer):
 
     def __repr__(self):
         return f"BatchNorm({self.num_features}, momentum={self.momentum:g})"
+
+
+class LayerNorm(Layer):
+    r"""Layer normalisation (Ba et al., 2016), ``keras.layers.LayerNormalization``.
+
+    Each position is normalised over its own D features (not over the batch, unlike
+    ``BatchNorm``), then scaled and shifted by learned ``gamma`` and ``beta`` (D,):
+    :math:`y = \gamma \frac{x - \mu}{\sqrt{\sigma^2 + \epsilon}} + \beta`, with :math:`\mu`,
+    :math:`\sigma^2` the mean and variance of the last axis. Training and inference compute the
+    same thing, so one example gives the same output alone or in a batch.
+
+    Parameters
+    ----------
+    num_features : D, the last axis of the input (..., D)
+    epsilon : float (Keras: 1e-3)
+    dtype : float32 (training) or float64 (gradient checks)
+    """
+
+    def __init__(self, num_features, epsilon=1e-3, dtype=np.float32):
+        super().__init__()
+        self.num_features = check_positive_int(num_features, "num_features")
+        self.epsilon = check_positive(epsilon, "epsilon")
+        D = self.num_features
+        self.params = {"gamma": np.ones(D, dtype=dtype), "beta": np.zeros(D, dtype=dtype)}
+        self.grads = {"gamma": np.zeros(D, dtype=dtype), "beta": np.zeros(D, dtype=dtype)}
+        self.out = None
+
+    def forward(self, x, training=False):
+        x = as_real_array(x, "x")
+        if x.ndim < 2 or x.shape[-1] != self.num_features:
+            raise ValueError(
+                f"Expected `x` with the last axis {self.num_features} (..., {self.num_features}). "
+                f"Received: x.shape={x.shape}"
+            )
+        mean = x.mean(axis=-1, keepdims=True)  # (..., 1): one mean per position
+        var = x.var(axis=-1, keepdims=True)  # (..., 1)
+        self.inv_std = 1.0 / np.sqrt(var + self.epsilon)  # (..., 1)
+        self.x_hat = (x - mean) * self.inv_std  # (..., D)
+        self.out = self.x_hat * self.params["gamma"] + self.params["beta"]  # (..., D)
+        return self.out
+
+    def backward(self, dout):
+        dout = self._check_dout(dout, self.out)
+        D = self.num_features
+        self.grads["gamma"] = (dout * self.x_hat).reshape(-1, D).sum(axis=0)  # (D,)
+        self.grads["beta"] = dout.reshape(-1, D).sum(axis=0)  # (D,)
+        dx_hat = dout * self.params["gamma"]  # (..., D)
+        # the mean and variance depend on every feature of the position: two extra terms
+        mean_dx_hat = dx_hat.mean(axis=-1, keepdims=True)
+        mean_dx_hat_x_hat = (dx_hat * self.x_hat).mean(axis=-1, keepdims=True)
+        return self.inv_std * (dx_hat - mean_dx_hat - self.x_hat * mean_dx_hat_x_hat)
+
+    def __repr__(self):
+        return f"LayerNorm({self.num_features})"

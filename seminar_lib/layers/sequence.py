@@ -1,5 +1,6 @@
-r"""Layers that treat every time step of a sequence alike: ``Embedding`` (token ids -> vectors)
-and ``TimeAffine`` (the same ``Affine`` at each step, (N, T, D) -> (N, T, H)).
+r"""Layers for sequences of tokens: ``Embedding`` (token ids -> vectors), ``TimeAffine`` (the same
+``Affine`` at each step, (N, T, D) -> (N, T, H)) and ``PositionalEncoding`` (adds each position's
+sinusoidal code, ``sinusoidal_positional_encoding``, so that attention can tell positions apart).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from seminar_lib._validation import as_real_array, check_positive_int, check_rng
 from seminar_lib.layers.base import Layer
 from seminar_lib.layers.dense import Affine
 
-__all__ = ["Embedding", "TimeAffine"]
+__all__ = ["Embedding", "PositionalEncoding", "TimeAffine", "sinusoidal_positional_encoding"]
 
 
 def _as_ids(ids, vocab_size: int, name: str = "ids") -> np.ndarray:
@@ -153,3 +154,69 @@ class TimeAffine(Affine):
 
     def __repr__(self):
         return f"TimeAffine({self.in_features} -> {self.out_features}, init={self.init!r})"
+
+
+def sinusoidal_positional_encoding(T, D, base=10000.0, dtype=np.float32) -> np.ndarray:
+    r"""The positional encoding of Vaswani et al. (2017), (T, D).
+
+    Column pair :math:`(2i, 2i+1)` is a sine and a cosine of the position :math:`t` at the
+    angular frequency :math:`\omega_i = 1 / \text{base}^{2i/D}`:
+    :math:`PE_{t, 2i} = \sin(\omega_i t)`, :math:`PE_{t, 2i+1} = \cos(\omega_i t)`. The first
+    columns turn fast (period :math:`2\pi`), the last ones slowly (period up to
+    :math:`2\pi \cdot \text{base}`). ``D`` must be even.
+    """
+    T, D = check_positive_int(T, "T"), check_positive_int(D, "D")
+    if D % 2:
+        raise ValueError(f"Expected an even `D` (sine and cosine pairs). Received: D={D}")
+    base = float(base)
+    if not base > 1:
+        raise ValueError(f"Expected `base` > 1. Received: base={base!r}")
+    t = np.arange(T)[:, np.newaxis]  # (T, 1)
+    omega = base ** (-np.arange(0, D, 2) / D)  # (D/2,): frequencies, fast to slow
+    pe = np.empty((T, D))
+    pe[:, 0::2] = np.sin(t * omega)  # (T, 1) * (D/2,) -> (T, D/2)
+    pe[:, 1::2] = np.cos(t * omega)
+    return pe.astype(dtype)
+
+
+class PositionalEncoding(Layer):
+    r"""Adds the sinusoidal positional encoding: (N, T, D) -> (N, T, D), :math:`x_t + PE_t`.
+
+    Attention alone treats its input as a set (shuffle the positions and the outputs shuffle
+    the same way); the added code tells it where each token is. No parameters; the gradient
+    passes through unchanged.
+
+    Parameters
+    ----------
+    max_len : int
+        The longest sequence (T <= max_len); the table ``pe`` is (max_len, D).
+    embed_dim : int
+        D, even.
+    """
+
+    def __init__(self, max_len, embed_dim, dtype=np.float32):
+        super().__init__()
+        self.max_len = check_positive_int(max_len, "max_len")
+        self.embed_dim = check_positive_int(embed_dim, "embed_dim")
+        self.pe = sinusoidal_positional_encoding(self.max_len, self.embed_dim, dtype=dtype)
+        self.out = None
+
+    def forward(self, x, training=False):
+        x = as_real_array(x, "x")
+        if x.ndim != 3 or x.shape[2] != self.embed_dim or x.shape[1] > self.max_len:
+            raise ValueError(
+                f"Expected `x` with 3 dims (N, T, {self.embed_dim}) and T <= {self.max_len}. "
+                f"Received: x.shape={x.shape}"
+            )
+        self.out = x + self.pe[: x.shape[1]]  # (N, T, D) + (T, D)
+        return self.out
+
+    def backward(self, dout):
+        return self._check_dout(dout, self.out).copy()  # d(x + PE)/dx = 1
+
+    def astype(self, dtype):
+        self.pe = self.pe.astype(dtype)
+        return self
+
+    def __repr__(self):
+        return f"PositionalEncoding(max_len={self.max_len}, embed_dim={self.embed_dim})"

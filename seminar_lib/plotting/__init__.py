@@ -18,6 +18,8 @@ module                     holds
 ``plotting.diagrams``      network diagrams and history: ``draw_network``, ``plot_timeline``,
                            ``plot_nested_sets``, ``draw_unrolled_rnn``, ``draw_lstm_cell``
 ``plotting.generative``    generated images: ``show_image_grid``, ``plot_latent_space``
+``plotting.attention``     attention weight maps and the positional encoding:
+                           ``plot_attention``, ``plot_positional_encoding``
 ``plotting.neuron``        the biological neuron: ``plot_action_potential``
 ``plotting.boundaries``    functions of the input: ``plot_activations``,
                            ``plot_decision_boundary``, ``plot_perceptron_epochs``
@@ -27,6 +29,7 @@ module                     holds
 The confusion matrix itself (the counts) is a metric: :func:`seminar_lib.metrics.confusion_matrix`.
 """
 
+from seminar_lib.plotting.attention import plot_attention, plot_positional_encoding
 from seminar_lib.plotting.boundaries import (
     plot_activations,
     plot_decision_boundary,
@@ -65,6 +68,7 @@ __all__ = [
     "draw_unrolled_rnn",
     "plot_action_potential",
     "plot_activations",
+    "plot_attention",
     "plot_class_counts",
     "plot_confusion_matrix",
     "plot_decision_boundary",
@@ -76,6 +80,7 @@ __all__ = [
     "plot_param_counts",
     "plot_perceptron_epochs",
     "plot_pixel_values",
+    "plot_positional_encoding",
     "plot_split_class_counts",
     "plot_timeline",
     "show_feature_maps",
