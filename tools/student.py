@@ -11,9 +11,7 @@ __all__ = ["STUDENT_STUB", "make_student_copy", "student_cell"]
 
 BEGIN_SOLUTION = re.compile(r"^(?P<indent>[ \t]*)### BEGIN SOLUTION[ \t]*$")
 END_SOLUTION = re.compile(r"^[ \t]*### END SOLUTION[ \t]*$")
-# A checker call starts a line (``check_softmax(softmax)``); ``errors = check_gradients(...)``
-# is the library's gradient check, whose output stays.
-CHECKER_CALL = re.compile(r"^check_\w+\(", re.MULTILINE)
+CHECKER_CALL = re.compile(r"\bcheck_\w+\(")
 STUDENT_STUB = (
     "# ここにコードを書いてください",
     'raise NotImplementedError("課題: ここを実装してください")',
@@ -46,8 +44,8 @@ def make_student_copy(src, dst) -> Path:
 
     In code cells each region from a ``### BEGIN SOLUTION`` line to a ``### END SOLUTION`` line
     becomes a comment and ``raise NotImplementedError(...)`` at the indentation of the BEGIN line.
-    Cells that held a solution or call a checker (a line starting ``check_...(``) lose their
-    outputs and execution count; other cells keep theirs. Unbalanced markers raise ``ValueError``.
+    Cells that held a solution or call a checker (``check_...(``) lose their outputs and
+    execution count; other cells keep theirs. Unbalanced markers raise ``ValueError``.
     """
     src, dst = Path(src), Path(dst)
     nb = read_notebook(src)

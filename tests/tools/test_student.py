@@ -32,24 +32,6 @@ def test_student_copy_replaces_solutions_and_clears_their_outputs(small_notebook
     assert "### BEGIN SOLUTION" in nbformat.read(small_notebook, as_version=4).cells[2].source
 
 
-def test_only_checker_calls_lose_their_outputs(tmp_path):
-    # a checker call starts a line; the library's check_gradients assigned to a name is not one
-    sources = [
-        "from m import check_x\n\ncheck_x(f)",
-        "errors = check_gradients(m, l, X, y)\nerrors",
-    ]
-    cells = [new_markdown_cell("# t")]
-    for n, source in enumerate(sources, start=1):
-        cell = new_code_cell(source, execution_count=n)
-        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=f"{n}\n")]
-        cells.append(cell)
-    path = tmp_path / "nb.ipynb"
-    nbformat.write(new_notebook(cells=cells), path)
-    student = nbformat.read(make_student_copy(path, tmp_path / "out.ipynb"), as_version=4).cells
-    assert (student[1].outputs, student[1].execution_count) == ([], None)
-    assert student[2].execution_count == 2 and student[2].outputs[0]["text"] == "2\n"
-
-
 @pytest.mark.parametrize(
     ("source", "message"),
     [
