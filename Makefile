@@ -15,11 +15,8 @@ NB_ENV := SEMINAR_VERBOSE=2 PYTHONHASHSEED=0 TF_ENABLE_ONEDNN_OPTS=0 TF_CPP_MIN_
 PYTEST := $(BIN)/pytest -p no:cacheprovider --durations=10
 # reveal.js and MathJax pinned by slides/package-lock.json (tools.slides.VENDOR_DIR).
 SLIDES_VENDOR := build/slides-vendor
-# JupyterLab refuses to run as root unless told.
-ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
-
 .DEFAULT_GOAL := help
-.PHONY: help setup lab test execute student slides slidefit lock clean
+.PHONY: help setup start lab test execute student slides slidefit site handout lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -47,8 +44,13 @@ $(SLIDES_VENDOR)/package-lock.json: slides/package.json slides/package-lock.json
 
 setup: $(VENV)/.installed $(SLIDES_VENDOR)/package-lock.json ## Create .venv, install the pinned dependencies and slide files (only when needed)
 
-lab: $(VENV)/.installed ## Start JupyterLab on notebooks/ (options: LAB_ARGS="--no-browser --port 8889")
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT) $(LAB_ARGS)
+# tools/lab.py: Japanese JupyterLab (lab/overrides.json), settings under build/lab/, and
+# --allow-root when run as root (JupyterLab refuses root otherwise).
+start: $(VENV)/.installed ## Students: copy the notebooks you do not have yet into my-notebooks/ (never overwrites), open JupyterLab there
+	$(TOOLS) start $(LAB_ARGS)
+
+lab: $(VENV)/.installed ## Presenters: JupyterLab on the full notebooks/ with solutions (options: LAB_ARGS="--no-browser --port 8889")
+	$(TOOLS) lab $(LAB_ARGS)
 
 # notebooks/conftest.py prints the time of each notebook at the end of the nbval run.
 test: setup ## ruff, unit tests, then nbval on every notebook
@@ -70,6 +72,12 @@ slides: $(VENV)/.installed ## Build offline reveal.js decks into build/slides/ (
 # Exit status 1 when a slide is taller than 720 px; small text is reported only.
 slidefit: $(VENV)/.installed ## Measure every slide at 1280x720 in headless Chromium: too tall, text too small (SLIDEFIT_ARGS=--screenshots: one PNG per slide)
 	$(TOOLS) slidefit $(NB) $(SLIDEFIT_ARGS)
+
+site: $(VENV)/.installed ## Build the course site (static HTML, offline, index in course order) into build/site/
+	$(TOOLS) site
+
+handout: $(VENV)/.installed ## Write build/handout/: the student zip and the instructor zip (full notebooks, slides, contest kit)
+	$(TOOLS) handout
 
 lock: ## Refresh constraints.txt from the newest releases (then run make test before committing)
 	rm -rf build/lock-venv

@@ -17,10 +17,18 @@ from tools.student import make_student_copy
 
 def main(argv=None) -> int:
     """Command line entry point; see the docstring of :mod:`tools`."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in ("lab", "start"):  # the rest of the line goes to JupyterLab
+        from tools.lab import main as lab_main
+
+        return lab_main(argv)
     parser = argparse.ArgumentParser(
         prog="python -m tools", description=tools.__doc__.split("\n")[0]
     )
-    parser.add_argument("command", choices=["execute", "student", "slides", "slidefit", "corpus"])
+    parser.add_argument(
+        "command",
+        choices=["execute", "student", "slides", "slidefit", "site", "handout", "corpus"],
+    )
     parser.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="default: all")
     parser.add_argument(
         "--out", type=Path, help="folder for student/slides/slidefit (default build/...)"
@@ -38,6 +46,8 @@ def main(argv=None) -> int:
             parser.error("corpus always reads CORPUS_NOTEBOOKS and writes CORPUS_PATH")
         print(write_corpus())
         return 0
+    if args.command in ("site", "handout"):
+        return _site_or_handout(args.command, args.notebooks, args.out or BUILD_DIR / args.command)
     notebooks = list_notebooks(args.notebooks)
     if not notebooks:
         parser.error(f"no notebooks found in {NOTEBOOK_DIR}")
@@ -57,6 +67,20 @@ def main(argv=None) -> int:
             print(f"{path.name} -> {make_student_copy(path, out / path.name)}")
         else:
             print(f"{path.name} -> {make_slides(path, out)}")
+    return 0
+
+
+def _site_or_handout(command: str, notebooks, out: Path) -> int:
+    """``site``: the course site in OUT; ``handout``: the two zips in OUT (all notebooks)."""
+    if command == "site":
+        from tools.site import build_site
+
+        print(f"course site -> {build_site(out, notebooks or None)}")
+        return 0
+    from tools.handout import make_handouts
+
+    for path in make_handouts(out, notebooks or None):
+        print(f"{path} ({path.stat().st_size / 2**20:.1f} MiB)")
     return 0
 
 

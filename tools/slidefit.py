@@ -30,7 +30,7 @@ from pathlib import Path
 from seminar_lib._figure_text import TEXT_SIZE_KEY
 from tools.headless import HeadlessChromium, chromium_problem
 from tools.notebooks import BUILD_DIR, read_notebook
-from tools.slides import SLIDE_URLS, VENDOR_DIR, _inline_widget_outputs, make_slides
+from tools.slides import SLIDE_URLS, VENDOR_DIR, inline_widget_outputs, make_slides
 
 __all__ = [
     "MAX_HEIGHT_PX",
@@ -248,7 +248,7 @@ def check_notebook(path, out_dir=DEFAULT_OUT, *, screenshots=False, vendor_dir=V
         raise RuntimeError(problem)
     deck = make_slides(path, out_dir, vendor_dir=vendor_dir)
     nb = read_notebook(path)
-    _inline_widget_outputs(nb)  # as make_slides does: their figures are on the slides too
+    inline_widget_outputs(nb)  # as make_slides does: their figures are on the slides too
     shots = out_dir / path.stem if screenshots else None
     measured = measure_deck(_measuring_copy(deck, nb), shots)
     # Cells without an id (nbformat < 4.5) have no id in the deck either: shown as "?".

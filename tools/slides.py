@@ -3,6 +3,9 @@
 The decks load reveal.js 4, MathJax 2.7.7, require.js and jQuery from local copies: ``make setup``
 installs the versions pinned in ``slides/package-lock.json`` with ``npm ci`` into
 :data:`VENDOR_DIR`, and each deck folder gets a link ``vendor`` to it. Nothing here runs npm.
+Decks that leave this machine (a zip, a USB stick) need a real copy instead of the link:
+:func:`copy_vendor` with :data:`DECK_VENDOR_FILES` copies what a deck loads (about 8 MB of the
+80 MB installed; :data:`MATHJAX_FILES` is the part of MathJax the pages use).
 
 Two cell tags change what a deck shows, never the notebook:
 
@@ -24,16 +27,23 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 from tools.notebooks import BUILD_DIR, ROOT, WIDGET_STATE, WIDGET_VIEW, read_notebook
 from tools.student import student_cell
 
 __all__ = [
+    "DECK_VENDOR_FILES",
+    "MATHJAX_FILES",
     "SLIDES_HIDE_INPUT_TAG",
     "SLIDES_HIDE_OUTPUT_TAG",
     "VENDOR_DIR",
+    "copy_vendor",
+    "inline_widget_outputs",
     "make_slides",
+    "presenter_view",
+    "remote_urls",
     "vendor_problem",
 ]
 
@@ -58,6 +68,30 @@ VENDOR_FILES = (
     "mathjax/MathJax.js",
     "requirejs/require.js",
     "jquery/dist/jquery.min.js",
+)
+#: Glob patterns (relative to ``node_modules``) of the MathJax 2.7.7 files that pages with the
+#: configuration ``TeX-AMS_CHTML-full,Safe`` load: CommonHTML output with the TeX web fonts (woff),
+#: the extensions the configuration and the context menu load, and the menu's translations.
+#: About 5 MB of the 71 MB package (which also holds the HTML-CSS and SVG outputs, their fonts
+#: in four formats, and an unpacked copy of everything).
+MATHJAX_FILES = (
+    "mathjax/MathJax.js",
+    "mathjax/config/TeX-AMS_CHTML-full.js",
+    "mathjax/config/Safe.js",
+    "mathjax/extensions/**",
+    "mathjax/jax/input/TeX/**",
+    "mathjax/jax/output/CommonHTML/**",
+    "mathjax/jax/element/**",
+    "mathjax/fonts/HTML-CSS/TeX/woff/**",
+    "mathjax/localization/**",
+)
+#: Glob patterns (relative to ``node_modules``) of everything a deck loads (:data:`SLIDE_URLS`).
+DECK_VENDOR_FILES = (
+    "reveal.js/dist/**",
+    "reveal.js/plugin/notes/**",
+    "requirejs/require.js",
+    "jquery/dist/jquery.min.js",
+    *MATHJAX_FILES,
 )
 # The reveal template always imports mermaid (an ES module, which browsers refuse to load from
 # file:// pages); the course draws no mermaid diagrams, so the decks leave it out.
@@ -98,6 +132,36 @@ def vendor_problem(vendor_dir: Path = VENDOR_DIR) -> str | None:
     return None
 
 
+def copy_vendor(dest_dir, patterns, vendor_dir: Path = VENDOR_DIR) -> int:
+    """Copy the vendor files matching ``patterns`` into ``dest_dir/node_modules``; return bytes.
+
+    ``patterns`` are glob patterns relative to ``vendor_dir/node_modules`` (``**`` for a whole
+    folder, as in :data:`DECK_VENDOR_FILES`); the files keep their paths below ``node_modules``,
+    so a page's links like ``vendor/node_modules/...`` work with ``dest_dir`` as its ``vendor``.
+    Files are copied, never linked: the copy can travel. Raises ``FileNotFoundError`` for a
+    pattern that matches no file (a wrong pattern or a changed package).
+    """
+    source, dest = Path(vendor_dir) / "node_modules", Path(dest_dir) / "node_modules"
+    copied = 0
+    for pattern in patterns:
+        # A trailing ``**`` means every file below (``glob`` alone yields only folders there).
+        glob = pattern + "/*" if pattern.endswith("**") else pattern
+        files = [f for f in sorted(source.glob(glob)) if f.is_file()]
+        if not files:
+            raise FileNotFoundError(f"no vendor file matches {pattern!r} in {source}")
+        for file in files:
+            target = dest / file.relative_to(source)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(file, target)
+            copied += file.stat().st_size
+    return copied
+
+
+def remote_urls(html: str) -> list[str]:
+    """The URLs of scripts, style sheets and modules that ``html`` loads from the network."""
+    return sorted({next(u for u in m.groups() if u) for m in REMOTE_RESOURCE.finditer(html)})
+
+
 def _link_vendor(out_dir: Path, vendor_dir: Path) -> None:
     """Make ``out_dir/vendor`` a link to ``vendor_dir`` (relative, so build/ can move whole)."""
     link = out_dir / "vendor"
@@ -111,7 +175,7 @@ def _link_vendor(out_dir: Path, vendor_dir: Path) -> None:
     link.symlink_to(target, target_is_directory=True)
 
 
-def _inline_widget_outputs(nb) -> None:
+def inline_widget_outputs(nb) -> None:
     """Replace widget views by what their Output widgets stored, and drop the widget state.
 
     Rendering widgets needs @jupyter-widgets/html-manager (over 200 MB with its dependencies)
@@ -141,7 +205,7 @@ def _inline_widget_outputs(nb) -> None:
             cell.outputs = new_outputs
 
 
-def _presenter_view(nb, name: str) -> None:
+def presenter_view(nb, name: str) -> None:
     """What the class sees: exercises as the student copy has them (the solution replaced by the
     stub, no stored feedback of a checker), and no nbval marker comments in the code."""
     for index, cell in enumerate(nb.cells):
@@ -166,8 +230,8 @@ def make_slides(path, out_dir, vendor_dir=VENDOR_DIR) -> Path:
     if problem:
         raise RuntimeError(problem)
     nb = read_notebook(path)
-    _inline_widget_outputs(nb)
-    _presenter_view(nb, path.name)
+    inline_widget_outputs(nb)
+    presenter_view(nb, path.name)
     exporter = SlidesExporter(
         extra_loaders=[DictLoader({SLIDES_TEMPLATE: SLIDES_TEMPLATE_SOURCE})],
         template_file=SLIDES_TEMPLATE,
@@ -190,7 +254,7 @@ def make_slides(path, out_dir, vendor_dir=VENDOR_DIR) -> Path:
     )
     exporter.register_preprocessor(hide, enabled=True)
     html, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
-    remote = sorted({next(u for u in m.groups() if u) for m in REMOTE_RESOURCE.finditer(html)})
+    remote = remote_urls(html)
     if remote:
         raise RuntimeError(f"{path}: the deck would load from the network: {', '.join(remote)}")
     _link_vendor(out_dir, vendor_dir)

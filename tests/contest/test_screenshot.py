@@ -18,12 +18,12 @@ Without chromium or a Japanese font the tests are skipped, except under CI, wher
 
 from __future__ import annotations
 
-import os
 import struct
 from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import require
 from PIL import Image, ImageChops
 
 from seminar_lib.contest.contest import Contest
@@ -45,10 +45,7 @@ TIMEOUT_S = 60  # for one answer of the browser
 def can_screenshot():
     """Skips (or fails under CI) without chromium or a Japanese font."""
     problem = chromium_problem()
-    if problem:
-        if os.environ.get("CI") == "true":
-            pytest.fail(problem, pytrace=False)
-        pytest.skip(problem)
+    require(problem)
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from helpers import require
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from tools import slidefit, slides
@@ -29,10 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def can_measure():
     """Skips (or fails under CI) without chromium or the slide vendor files of make setup."""
     problem = slides.vendor_problem() or slidefit.chromium_problem()
-    if problem:
-        if os.environ.get("CI") == "true":
-            pytest.fail(problem, pytrace=False)
-        pytest.skip(problem)
+    require(problem)
 
 
 # --- the measurement, on a synthetic deck -----------------------------------------------------

@@ -5,11 +5,11 @@ which the tests only read. Without it (no Node.js/npm on this machine) the tests
 except under CI, where they fail.
 """
 
-import os
 import re
 
 import nbformat
 import pytest
+from helpers import require
 from notebook_factory import executed
 
 from tools import slides
@@ -19,10 +19,7 @@ from tools import slides
 def decks(tmp_path):
     """A fresh folder for decks; skips (or fails under CI) without the vendor files."""
     problem = slides.vendor_problem()
-    if problem:
-        if os.environ.get("CI") == "true":
-            pytest.fail(problem, pytrace=False)
-        pytest.skip(problem)
+    require(problem)
     return tmp_path / "decks"
 
 
