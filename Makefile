@@ -73,10 +73,10 @@ slides: $(VENV)/.installed ## Build offline reveal.js decks into build/slides/ (
 slidefit: $(VENV)/.installed ## Measure every slide at 1280x720 in headless Chromium: too tall, text too small (SLIDEFIT_ARGS=--screenshots: one PNG per slide)
 	$(TOOLS) slidefit $(NB) $(SLIDEFIT_ARGS)
 
-site: $(VENV)/.installed ## Build the course site (static HTML, offline, index in course order) into build/site/
+site: $(VENV)/.installed $(SLIDES_VENDOR)/package-lock.json ## Build the course site (static HTML, offline, index in course order) into build/site/
 	$(TOOLS) site
 
-handout: $(VENV)/.installed ## Write build/handout/: the student zip and the instructor zip (full notebooks, slides, contest kit)
+handout: $(VENV)/.installed $(SLIDES_VENDOR)/package-lock.json ## Write build/handout/: the student zip and the instructor zip (full notebooks, slides, contest kit)
 	$(TOOLS) handout
 
 lock: ## Refresh constraints.txt from the newest releases (then run make test before committing)
@@ -90,5 +90,5 @@ lock: ## Refresh constraints.txt from the newest releases (then run make test be
 	mv build/constraints.txt constraints.txt
 	rm -rf build/lock-venv
 
-clean: ## Remove build/ (student copies, slides, the slide vendor files: make setup reinstalls)
+clean: ## Remove build/ (build/student, slides, site, handouts, JupyterLab settings in build/lab, the slide vendor files: make setup reinstalls); never my-notebooks/
 	rm -rf build

@@ -55,6 +55,23 @@ STRONG_BASELINE = (
     "bench/results/strong_baseline.png",
 )
 CONTEST_SECTION = re.compile(r"^## 大会の運営.*?(?=^---$|^## )", re.MULTILINE | re.DOTALL)
+# The README's last lines about the notebook and its test are for maintainers.
+MAINTAINER_LINES = re.compile(r"^The target score for students comes from .*\Z", re.M | re.S)
+KIT_INTRO = """\
+# 大会の運営キット（第5回）
+
+手順は講座の README の「大会の運営」と同じです。コマンド（`.venv/bin/seminar-contest`）は、
+講座の git リポジトリのフォルダか、学生用 zip (`dl-seminar-student.zip`) を展開したフォルダで、
+`make setup` をしたあとに実行します。
+
+- `contest.toml`: 手順 1 の見本（`seminar-contest example` の出力）です。チーム名と締め切りを
+  書き換えて使えます。
+- `bench/strong_baseline.py` と `bench/results/`: 主催者の強いベースラインと、その保存された
+  結果です。走らせ直すときは、上のフォルダの Python で
+  `<そのフォルダ>/.venv/bin/python bench/strong_baseline.py` を、このキットのフォルダで実行します
+  （結果は `bench/results/` に書かれます）。
+
+"""
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # a fixed time stamp: the same files give the same zip
 
 
@@ -126,18 +143,15 @@ def write_student_zip(path, notebooks=None) -> Path:
 
 
 def contest_kit_readme() -> str:
-    """The organiser's steps: the contest section of the README, with a note on where it runs."""
+    """The organiser's steps: the contest section of the README (its heading and the line for
+    maintainers left out), after a note on where the commands run."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = CONTEST_SECTION.search(readme)
     if section is None:
         raise RuntimeError("README.md has no section '## 大会の運営': the contest kit needs it")
-    note = (
-        "# 大会の運営キット（第5回）\n\n"
-        "手順は講座のリポジトリの README と同じです。コマンドは、講座のリポジトリで\n"
-        "`make setup` をしたあと、そのフォルダで実行します。`contest.toml` は\n"
-        "`seminar-contest example` の見本、`bench/` は主催者の強いベースラインとその結果です。\n\n"
-    )
-    return note + section.group(0).rstrip() + "\n"
+    steps = section.group(0).split("\n", 1)[1].strip()  # without the section's own heading
+    steps = MAINTAINER_LINES.sub("", steps).rstrip()
+    return KIT_INTRO + steps + "\n"
 
 
 def write_instructor_zip(path, notebooks=None, vendor_dir=VENDOR_DIR) -> Path:

@@ -11,9 +11,10 @@
   JupyterLab cannot override the course's defaults.
 - :func:`start_student_copies` (``make start``) writes the student copies a student does not have
   yet into ``my-notebooks/`` and never overwrites one: a student's edits are never lost.
-  ``my-notebooks/.course-copies.json`` records the SHA-256 of each copy as written, so the
-  message can say which kept copies the student changed and which ones have a newer version in
-  the course.
+  ``my-notebooks/.course-copies.json`` records a hash of each copy's cells (types and sources,
+  not outputs: running a notebook is not editing it, and re-executing the course is not a new
+  version) as written, so the message can say which kept copies the student edited and which
+  ones the course has changed since.
 """
 
 from __future__ import annotations
@@ -81,8 +82,11 @@ def lab_command(notebook_dir, extra_args=()) -> list[str]:
     return command + list(extra_args)
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+def _cells_hash(path: Path) -> str:
+    """SHA-256 of a notebook's cell types and sources (outputs and metadata left out)."""
+    cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
+    content = [[cell["cell_type"], "".join(cell["source"])] for cell in cells]
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
 
 
 @dataclass
@@ -92,36 +96,34 @@ class StartReport:
     folder: Path
     created: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
-    edited: list[str] = field(default_factory=list)  # kept copies the student changed
-    newer_in_course: list[str] = field(default_factory=list)  # kept, the course has a newer one
+    edited: list[str] = field(default_factory=list)  # kept copies whose cells the student changed
+    newer_in_course: list[str] = field(default_factory=list)  # kept; the course changed since
 
     def message(self) -> str:
         """The report for the student, in Japanese."""
         folder = self.folder.name + "/"
+        if not self.created and not self.kept:
+            return f"{folder}: 講座のノートブックが見つかりませんでした"
         lines = []
         if self.created:
             lines.append(f"{folder} に {len(self.created)} 冊の学生用ノートブックを作りました:")
             lines += [f"  {name}" for name in self.created]
         if self.kept:
+            what = "新しい回はありません。" if not self.created else ""
             lines.append(
-                f"{folder} にすでにある {len(self.kept)} 冊は、そのままにしました"
-                "（書き込んだ内容を消さないため、上書きはしません）:"
+                f"{what}{folder} にすでにある {len(self.kept)} 冊は、そのまま使います"
+                "（上書きはしません）。"
             )
-            for name in self.kept:
-                notes = []
-                if name in self.edited:
-                    notes.append("あなたが変更済み")
-                if name in self.newer_in_course:
-                    notes.append("講座に新しい版があります")
-                lines.append(f"  {name}" + (f"（{'、'.join(notes)}）" if notes else ""))
+        for name in self.newer_in_course:
+            edited = "編集済み、" if name in self.edited else ""
+            lines.append(f"  {name}（{edited}講座の版が更新されています）")
         if self.newer_in_course:
+            example = self.newer_in_course[0].replace(".ipynb", "_old.ipynb")
             lines.append(
-                "新しい版を使うときは、自分のファイルの名前を変えてから（例: "
-                f"{self.newer_in_course[0].replace('.ipynb', '_old.ipynb')}）"
+                "新しい版を使うときは、JupyterLab のファイル一覧で自分のファイルの名前を変え"
+                f"（例: {example}）、このターミナルで Ctrl+C を押して JupyterLab を止めてから、"
                 "make start をもう一度実行してください。"
             )
-        if not self.created and not self.kept:
-            lines.append(f"{folder}: 講座のノートブックが見つかりませんでした")
         return "\n".join(lines)
 
 
@@ -142,13 +144,13 @@ def start_student_copies(notebooks=None, folder=STUDENT_DIR) -> StartReport:
             target = folder / path.name
             if target.exists():
                 report.kept.append(path.name)
-                if path.name in written and _sha256(target) != written[path.name]:
+                if path.name in written and _cells_hash(target) != written[path.name]:
                     report.edited.append(path.name)
-                if path.name in written and _sha256(fresh) != written[path.name]:
+                if path.name in written and _cells_hash(fresh) != written[path.name]:
                     report.newer_in_course.append(path.name)
                 continue
             shutil.copyfile(fresh, target)
-            written[path.name] = _sha256(target)
+            written[path.name] = _cells_hash(target)
             report.created.append(path.name)
     manifest_path.write_text(json.dumps(written, indent=1, sort_keys=True) + "\n")
     return report
@@ -165,6 +167,12 @@ def main(argv) -> int:
         notebook_dir = ROOT / "notebooks"
     install_lab_settings()
     args = lab_command(notebook_dir, extra)
-    print("JupyterLab:", " ".join(args[3:]), flush=True)
+    print("JupyterLab:", " ".join(args[3:]))
+    print(
+        "ブラウザで JupyterLab が開きます。開かないときは、下に表示される "
+        "http://127.0.0.1:（番号）/lab?token=... のアドレスをブラウザに貼り付けてください。"
+        "終わるときは、このターミナルで Ctrl+C を押します。",
+        flush=True,
+    )
     os.execv(args[0], args)
     return 0  # not reached

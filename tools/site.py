@@ -130,7 +130,12 @@ ITEM_TEMPLATE = '<li><a href="{href}">{label}</a>{minutes}\n<p class="summary">{
 
 SESSION_HEADING = re.compile(r"^#\s+(?:第(?P<number>\d+)回\s*)?(?P<title>.+?)\s*$", re.MULTILINE)
 LIST_ITEM = re.compile(r"^\s*[-*]\s+(.+)$", re.MULTILINE)
-MINUTES = re.compile(r"所要時間\**\s*[:：]\s*(約\s*\d+\s*分)")
+MINUTES = re.compile(r"所要時間\**\s*[:：]\s*((?:説明に)?約\s*\d+\s*分)")
+MINUTES_CELLS = 3  # 所要時間 is in the first cell or in one of the next two markdown cells
+# Japanese puts no space between words; the source has spaces around **bold** only so that
+# Markdown sees the markup. Once the markup is gone, a space between two CJK characters goes.
+CJK = r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]"
+CJK_SPACE = re.compile(rf"(?<={CJK}) (?={CJK})")
 MARKDOWN_MARKUP = re.compile(r"\*\*|__|`|\$")
 # A link to a notebook next to this one ([第2回](02_mlp_softmax.ipynb)) leads to its page.
 NOTEBOOK_LINK = re.compile(r'href="(?P<stem>[^"/#?]+)\.ipynb(?P<anchor>#[^"]*)?"')
@@ -142,9 +147,10 @@ def session_info(path, nb) -> dict:
     A dict with ``label`` ("第1回 形式ニューロンと単純パーセプトロン": the number from the
     file name's two-digit prefix, the title from the first ``#`` heading), ``summary`` (the
     first list of the first cell, what the session teaches, as one line of at most
-    :data:`SUMMARY_CHARS` characters, else its first paragraph) and ``minutes`` ("約 90 分"
-    from the cell's 所要時間, or ""). Raises ``ValueError`` when the notebook has no heading or
-    its 第N回 contradicts the file name.
+    :data:`SUMMARY_CHARS` characters, else its first paragraph; no space between two Japanese
+    characters) and ``minutes`` ("約 90 分" or "説明に約 90 分" from the 所要時間 line of one of
+    the first :data:`MINUTES_CELLS` markdown cells, or ""). Raises ``ValueError`` when the
+    notebook has no heading or its 第N回 contradicts the file name.
     """
     path = Path(path)
     first = next((c.source for c in nb.cells if c.cell_type == "markdown"), "")
@@ -159,7 +165,7 @@ def session_info(path, nb) -> dict:
     body = first[heading.end() :]
     paragraphs = [p for p in body.split("\n\n") if p.strip()]
     items = LIST_ITEM.findall(body) or paragraphs[:1]
-    items = [" ".join(MARKDOWN_MARKUP.sub("", item).split()) for item in items]
+    items = [CJK_SPACE.sub("", " ".join(MARKDOWN_MARKUP.sub("", i).split())) for i in items]
     summary = items[0] if items else ""
     for item in items[1:]:  # whole items, as many as fit
         if len(summary) + len(" / ") + len(item) > SUMMARY_CHARS:
@@ -168,7 +174,8 @@ def session_info(path, nb) -> dict:
         summary += " / " + item
     if len(summary) > SUMMARY_CHARS:
         summary = summary[: SUMMARY_CHARS - 1] + "…"
-    minutes = MINUTES.search(first)
+    markdown = [c.source for c in nb.cells if c.cell_type == "markdown"][:MINUTES_CELLS]
+    minutes = next(filter(None, map(MINUTES.search, markdown)), None)
     return {"label": label, "summary": summary, "minutes": minutes[1] if minutes else ""}
 
 

@@ -16,6 +16,7 @@ _RESTORE_HINT = (
     f"{DATA_DIR_ENV} at a folder that holds mnist/, fashion-mnist/ and course-text/. "
     "Nothing is downloaded. / データファイルはリポジトリに含まれています。"
     "`git checkout -- data/` で元に戻してください。"
+    "配布の zip を使っている場合は、zip から data/ を展開し直してください。"
 )
 
 

@@ -87,6 +87,7 @@ def test_missing_file_is_named_with_the_fix(data_copy):
     with pytest.raises(DatasetError, match=r"Missing data file: .*t10k-labels-idx1-ubyte.gz") as e:
         load_mnist()
     assert "git checkout -- data/" in str(e.value)
+    assert "zip から data/ を展開し直してください" in str(e.value)
     assert "SEMINAR_DATA_DIR" in str(e.value)
 
 

@@ -117,6 +117,7 @@ def test_student_readme_gives_the_two_commands(unpacked):
     )
     assert dry_run.returncode == 0, dry_run.stderr
     assert "pip install" in dry_run.stdout and "-c constraints.txt" in dry_run.stdout
+    assert "-e '.[tools,contest]'" in dry_run.stdout  # contest: notebook 05's local server
     assert dry_run.stdout.rstrip().endswith("-m tools start")
 
 
@@ -180,6 +181,9 @@ def test_instructor_zip_has_full_notebooks_offline_decks_and_the_contest_kit(ins
     assert readme.startswith("# 大会の運営キット（第5回）")
     assert "seminar-contest init contest.toml contest-2026/" in readme
     assert "seminar-contest reveal" in readme
+    assert "## 大会の運営" not in readme  # the kit's own title replaces the README's heading
+    assert "a test checks" not in readme  # the README's line for maintainers
+    assert readme.rstrip().endswith("epoch and TTA chosen on validation.")
     assert "teams" in (kit / "contest.toml").read_text(encoding="utf-8")
     result = json.loads((kit / "bench/results/strong_baseline.json").read_text())
     assert result["test_accuracy"] >= 0.94

@@ -89,15 +89,30 @@ def test_start_creates_only_the_missing_copies_and_never_overwrites(tmp_path, sm
     assert report.kept == report.edited == report.newer_in_course == ["01_a.ipynb"]
     assert (mine / "01_a.ipynb").read_bytes() == edited  # the student's work is untouched
     message = report.message()
-    assert "my-notebooks/ に 1 冊の学生用ノートブックを作りました:\n  02_b.ipynb" in message
-    assert "すでにある 1 冊は、そのままにしました" in message
-    assert "01_a.ipynb（あなたが変更済み、講座に新しい版があります）" in message
-    assert "01_a_old.ipynb" in message and "make start" in message
+    assert message == (
+        "my-notebooks/ に 1 冊の学生用ノートブックを作りました:\n  02_b.ipynb\n"
+        "my-notebooks/ にすでにある 1 冊は、そのまま使います（上書きはしません）。\n"
+        "  01_a.ipynb（編集済み、講座の版が更新されています）\n"
+        "新しい版を使うときは、JupyterLab のファイル一覧で自分のファイルの名前を変え"
+        "（例: 01_a_old.ipynb）、このターミナルで Ctrl+C を押して JupyterLab を止めてから、"
+        "make start をもう一度実行してください。"
+    )
 
-    # Nothing changed since: both copies kept, without notes.
+    # Running a notebook changes its outputs, not its cells: neither edited nor new.
+    ran = nbformat.read(mine / "02_b.ipynb", as_version=4)
+    ran.cells[1].outputs[0]["data"]["text/plain"] = "1 (run again)"
+    ran.cells[1].execution_count = 7
+    nbformat.write(ran, mine / "02_b.ipynb")
+    rerun = nbformat.read(second, as_version=4)
+    rerun.cells[5].outputs[0]["data"]["text/plain"] = "2 (re-executed by the course)"
+    nbformat.write(rerun, second)
     report = lab.start_student_copies([second], mine)
     assert (report.created, report.kept, report.edited) == ([], ["02_b.ipynb"], [])
-    assert report.message().endswith("\n  02_b.ipynb")
+    assert report.newer_in_course == []
+    assert report.message() == (
+        "新しい回はありません。"
+        "my-notebooks/ にすでにある 1 冊は、そのまま使います（上書きはしません）。"
+    )
 
 
 def test_start_without_notebooks_says_so(tmp_path):

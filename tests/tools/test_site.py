@@ -184,6 +184,18 @@ def test_session_info_reads_the_first_cell(tmp_path):
     info = site.session_info(tmp_path / "notes.ipynb", nb)
     assert info["label"] == "題名"  # no number in the name: no 第N回
     assert info["summary"].endswith(" …") and len(info["summary"]) <= site.SUMMARY_CHARS
+    # 所要時間 in a later cell; a space that only served the bold markup goes.
+    nb.cells = [
+        new_markdown_cell("# 第7回 生成\n\n- 確率に変える **ソフトマックス関数** と、誤差 (loss)"),
+        nbformat.v4.new_code_cell("x = 1"),
+        new_markdown_cell("前書き"),
+        new_markdown_cell("**所要時間**: 説明に約 90 分（コードの実行は 5 分）"),
+    ]
+    info = site.session_info(tmp_path / "07_gen.ipynb", nb)
+    assert info["summary"] == "確率に変えるソフトマックス関数と、誤差 (loss)"
+    assert info["minutes"] == "説明に約 90 分"
+    nb.cells.insert(1, new_markdown_cell("まだ"))  # now the fourth markdown cell: not read
+    assert site.session_info(tmp_path / "07_gen.ipynb", nb)["minutes"] == ""
     with pytest.raises(ValueError, match="heading says 第2回"):
         site.session_info(
             tmp_path / "03_cnn.ipynb",
