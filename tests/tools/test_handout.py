@@ -112,8 +112,11 @@ def test_student_readme_gives_the_two_commands(unpacked):
     commands = re.findall(r"^make (\w+)", readme, re.MULTILINE)
     assert commands == ["setup", "start"]
     assert "上書きしません" in readme
+    # As a student runs it: not as a sub-make of `make test` (MAKEFLAGS would add
+    # "Entering directory" lines and pass the outer make's options on).
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
     dry_run = subprocess.run(
-        ["make", "-n", "start"], cwd=unpacked, capture_output=True, text=True, timeout=60
+        ["make", "-n", "start"], cwd=unpacked, capture_output=True, text=True, timeout=60, env=env
     )
     assert dry_run.returncode == 0, dry_run.stderr
     assert "pip install" in dry_run.stdout and "-c constraints.txt" in dry_run.stdout
