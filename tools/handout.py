@@ -85,10 +85,10 @@ def _files_under(folder: Path) -> list[Path]:
 
 
 class _Zip:
-    """A zip being written: every entry under ``top/``, in the order added.
+    """A zip being written (``with _Zip(path, top) as archive:``): every entry under ``top/``.
 
-    It is written to ``NAME.part`` and renamed by :meth:`close`; :meth:`discard` removes it, so
-    a failure leaves no half-written zip behind.
+    It is written to ``NAME.part`` and renamed to ``NAME`` when the ``with`` block ends; after an
+    exception the part is removed, so a failure leaves no half-written zip behind.
     """
 
     def __init__(self, path: Path, top: str):
@@ -111,20 +111,21 @@ class _Zip:
         for path in _files_under(folder):
             self.add_file(f"{name}/{path.relative_to(folder).as_posix()}", path)
 
-    def close(self) -> None:
-        self._zip.close()
-        self._part.replace(self.path)
+    def __enter__(self) -> _Zip:
+        return self
 
-    def discard(self) -> None:
+    def __exit__(self, exc_type, *exc_info) -> None:
         self._zip.close()
-        self._part.unlink()
+        if exc_type is None:
+            self._part.replace(self.path)
+        else:
+            self._part.unlink()
 
 
 def write_student_zip(path, notebooks=None) -> Path:
     """Write the student zip (see the module docstring) to ``path``; return ``path``."""
     path, notebooks = Path(path), list_notebooks(notebooks)
-    archive = _Zip(path, "dl-seminar")
-    try:
+    with _Zip(path, "dl-seminar") as archive:
         for name in ("README.md", "Makefile"):
             archive.add_file(name, TEMPLATES / "student" / name)
         for name in STUDENT_FILES:
@@ -135,10 +136,6 @@ def write_student_zip(path, notebooks=None) -> Path:
             for notebook in notebooks:
                 copy = make_student_copy(notebook, Path(scratch) / notebook.name)
                 archive.add_file(f"notebooks/{notebook.name}", copy)
-    except BaseException:
-        archive.discard()
-        raise
-    archive.close()
     return path
 
 
@@ -173,8 +170,7 @@ def write_instructor_zip(path, notebooks=None, vendor_dir=VENDOR_DIR) -> Path:
             make_slides(notebook, decks, vendor_dir)
         (decks / "vendor").unlink()  # a link to build/: the zip gets a copy of what decks load
         copy_vendor(decks / "vendor", DECK_VENDOR_FILES, vendor_dir)
-        archive = _Zip(path, "dl-seminar-instructor")
-        try:
+        with _Zip(path, "dl-seminar-instructor") as archive:
             archive.add_file("README.md", TEMPLATES / "instructor" / "README.md")
             for notebook in notebooks:
                 archive.add_file(f"notebooks/{notebook.name}", notebook)
@@ -183,10 +179,6 @@ def write_instructor_zip(path, notebooks=None, vendor_dir=VENDOR_DIR) -> Path:
             archive.add_bytes("contest-kit/contest.toml", example.encode())
             for name in STRONG_BASELINE:
                 archive.add_file(f"contest-kit/{name}", ROOT / name)
-        except BaseException:
-            archive.discard()
-            raise
-        archive.close()
     return path
 
 

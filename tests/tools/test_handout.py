@@ -205,3 +205,14 @@ def test_cli_handout_rejects_a_missing_notebook(tmp_path):
     assert result.returncode == 1
     assert "Expected an existing .ipynb file. Received: missing.ipynb" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failure_leaves_no_zip_behind(tmp_path):
+    """A notebook that cannot become a student copy stops the zip half-way: nothing is left."""
+    broken = tmp_path / "09_broken.ipynb"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("### BEGIN SOLUTION\nx = 1")])
+    nbformat.write(nb, broken)
+    out = tmp_path / "out"
+    with pytest.raises(ValueError, match="without '### END SOLUTION'"):
+        handout.write_student_zip(out / handout.STUDENT_ZIP, [broken])
+    assert list(out.iterdir()) == []  # neither the zip nor its .part
